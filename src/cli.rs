@@ -1,0 +1,119 @@
+//! Command-line definitions (clap derive). Flags are defined once here and generate the help text;
+//! `app` turns them into a scan.
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "residue",
+    version,
+    about = "Finds what should never reach a build: secrets, secrets in logs, AI-assistant residue and insecure defaults",
+    after_help = "Exit status: 0 nothing found, 1 findings reported, 2 an error occurred (and nothing was reported)."
+)]
+pub struct Cli {
+    /// Load rules from these files or directories instead of the built-in rules.
+    #[arg(long = "rules", value_name = "PATH", global = true)]
+    pub rules: Vec<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and directories (default: the current directory).
+    Scan(ScanArgs),
+    /// List, explain and check rules.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Number of threads (default: all cores).
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Print secrets in full (they are redacted by default).
+    #[arg(long)]
+    pub show_secrets: bool,
+
+    /// Only these categories (comma list: secret, unsafe-logging, prompt-residue, insecure-default).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub category: Vec<String>,
+
+    /// Only report findings at least this severe (low, medium, high, critical).
+    #[arg(long, value_name = "SEVERITY")]
+    pub min_severity: Option<String>,
+
+    /// Skip files larger than this many bytes (0 = no limit).
+    #[arg(long, value_name = "BYTES", default_value_t = 256 << 20)]
+    pub max_file_size: u64,
+
+    /// Do not honour .gitignore, .ignore and git exclude files.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Also list candidates that matched a rule but were dropped, with the reason.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+
+    /// Do not print the summary line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Run every rule's regex over the whole input instead of using the keyword prefilter
+    /// (slow; for checking that the prefilter never changes results).
+    #[arg(long, hide = true)]
+    pub no_prefilter: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule: id, name, title, category, severity.
+    List {
+        #[arg(short = 'f', long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Describe one rule: what it finds, how to fix it, examples.
+    Explain {
+        /// Rule id (SEC0001) or name.
+        id: String,
+    },
+    /// Lint every rule and run its examples through the whole pipeline.
+    Check,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}

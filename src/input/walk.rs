@@ -1,0 +1,139 @@
+//! The directory walk: ignore's parallel walker (honours .gitignore, .ignore and git excludes like
+//! ripgrep, includes hidden files such as `.env`, never enters `.git`), scanning each file on the
+//! walker's own thread with that thread's `Scratch`, so walking, reading and matching overlap with
+//! no central queue. Every entry is counted: scanned, skipped with a reason, or error.
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+use super::path::FileInfo;
+use super::read::{Loaded, ReadLimits, Reader, SkipReason};
+use crate::finding::{Dropped, Finding};
+use crate::scan::{Scanner, Scratch};
+use crate::stats::Counters;
+
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    pub threads: usize,
+    pub limits: ReadLimits,
+    /// Honour .gitignore / .ignore files (`--no-ignore` turns this off).
+    pub respect_ignore: bool,
+    /// Extra per-path exclusion (config `[paths] exclude`); matched on the normalized path.
+    pub exclude: Option<globset::GlobSet>,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions { threads: 0, limits: ReadLimits::default(), respect_ignore: true, exclude: None }
+    }
+}
+
+/// What a walk collected (findings unsorted; the caller sorts once at the end).
+#[derive(Default)]
+pub struct Collected {
+    pub findings: Mutex<Vec<Finding>>,
+    pub dropped: Mutex<Vec<(Dropped, Finding)>>,
+    pub errors: Mutex<Vec<String>>,
+    pub counters: Counters,
+}
+
+impl Collected {
+    pub fn error(&self, msg: String) {
+        eprintln!("residue: {msg}");
+        self.counters.error();
+        self.errors.lock().unwrap_or_else(|e| e.into_inner()).push(msg);
+    }
+}
+
+/// Scans one file's bytes and records the outcome.
+pub fn scan_file(path: &Path, size: u64, scanner: &Scanner, reader: &mut Reader, scratch: &mut Scratch, limits: &ReadLimits, out: &Collected) {
+    let mut info = FileInfo::new(path);
+    match reader.load(path, size, limits) {
+        Err(e) => out.error(format!("{}: {e}", path.display())),
+        Ok(Loaded::Skipped(why)) => out.counters.skipped(why),
+        Ok(Loaded::Text(blob)) => {
+            let bytes = blob.bytes();
+            info.refine_with_content(bytes);
+            let r = scanner.scan(&info, bytes, scratch);
+            let n = bytes.len() as u64;
+            drop(blob);
+            for e in r.rule_errors {
+                out.error(e.to_string());
+            }
+            out.counters.scanned(n);
+            if !r.findings.is_empty() {
+                out.findings.lock().unwrap_or_else(|e| e.into_inner()).extend(r.findings);
+            }
+            if !r.dropped.is_empty() {
+                out.dropped.lock().unwrap_or_else(|e| e.into_inner()).extend(r.dropped);
+            }
+        }
+    }
+}
+
+/// Walks `roots` and scans every file in parallel.
+pub fn walk(roots: &[PathBuf], scanner: &Scanner, opts: &WalkOptions, out: &Collected) {
+    if roots.is_empty() {
+        return;
+    }
+    let mut b = WalkBuilder::new(&roots[0]);
+    for r in &roots[1..] {
+        b.add(r);
+    }
+    b.hidden(false)
+        .git_ignore(opts.respect_ignore)
+        .git_exclude(opts.respect_ignore)
+        .git_global(opts.respect_ignore)
+        .ignore(opts.respect_ignore)
+        .parents(opts.respect_ignore)
+        .follow_links(false)
+        .threads(opts.threads)
+        .filter_entry(|e| e.file_name() != ".git");
+    let limits = opts.limits;
+    b.build_parallel().run(|| {
+        let mut reader = Reader::new();
+        let mut scratch = Scratch::new(scanner.rules());
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    out.error(err.to_string());
+                    return WalkState::Continue;
+                }
+            };
+            let Some(ft) = entry.file_type() else {
+                // stdin is never a walk root here; anything without a type is odd: count it.
+                out.error(format!("{}: unknown file type", entry.path().display()));
+                return WalkState::Continue;
+            };
+            if ft.is_dir() {
+                return WalkState::Continue;
+            }
+            let path = entry.path();
+            if let Some(ex) = &opts.exclude {
+                if ex.is_match(FileInfo::new(path).path) {
+                    out.counters.skipped(SkipReason::Excluded);
+                    return WalkState::Continue;
+                }
+            }
+            if ft.is_symlink() {
+                out.counters.skipped(SkipReason::Symlink);
+                return WalkState::Continue;
+            }
+            if !ft.is_file() {
+                out.counters.skipped(SkipReason::Special);
+                return WalkState::Continue;
+            }
+            let size = match entry.metadata() {
+                Ok(m) => m.len(),
+                Err(e) => {
+                    out.error(format!("{}: {e}", path.display()));
+                    return WalkState::Continue;
+                }
+            };
+            scan_file(path, size, scanner, &mut reader, &mut scratch, &limits, out);
+            WalkState::Continue
+        })
+    });
+}

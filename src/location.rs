@@ -1,0 +1,135 @@
+//! Byte offsets to lines and columns, and snippets. Computed only for matches (a blob without
+//! findings never has its lines counted). Columns are 1-based Unicode code points (SARIF
+//! `columnKind: unicodeCodePoints`); invalid UTF-8 bytes count one column each. Ends are
+//! exclusive: `end_column` is the column just after the last character.
+use crate::finding::redact;
+
+/// Walks a blob forward, answering (line, column) for ascending offsets in amortized O(distance).
+pub struct LineCursor<'a> {
+    hay: &'a [u8],
+    pos: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> LineCursor<'a> {
+    pub fn new(hay: &'a [u8]) -> Self {
+        LineCursor { hay, pos: 0, line: 1, line_start: 0 }
+    }
+
+    /// (line, column) of `offset`. Offsets before the previous one restart from the beginning.
+    pub fn locate(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.hay.len());
+        if offset < self.pos {
+            *self = LineCursor::new(self.hay);
+        }
+        for nl in memchr::memchr_iter(b'\n', &self.hay[self.pos..offset]) {
+            self.line += 1;
+            self.line_start = self.pos + nl + 1;
+        }
+        self.pos = offset;
+        (self.line, column_of(&self.hay[self.line_start..offset]))
+    }
+}
+
+fn column_of(prefix: &[u8]) -> usize {
+    // UTF-8 continuation bytes (0b10xxxxxx) do not start a character.
+    prefix.iter().filter(|&&b| (b as i8) >= -0x40).count() + 1
+}
+
+/// Start of the line holding `offset`.
+pub fn line_start(hay: &[u8], offset: usize) -> usize {
+    memchr::memrchr(b'\n', &hay[..offset.min(hay.len())]).map(|p| p + 1).unwrap_or(0)
+}
+
+/// End of the line holding `offset` (before `\r\n` or `\n`).
+pub fn line_end(hay: &[u8], offset: usize) -> usize {
+    let offset = offset.min(hay.len());
+    let mut e = memchr::memchr(b'\n', &hay[offset..]).map(|p| offset + p).unwrap_or(hay.len());
+    if e > 0 && e > offset && hay[e - 1] == b'\r' {
+        e -= 1;
+    }
+    e
+}
+
+/// Longest snippet we print, in bytes; longer lines (minified code) are cut around the match.
+const SNIPPET_MAX: usize = 240;
+
+/// The line holding `start`, trimmed, cut to at most `SNIPPET_MAX` bytes around the match, with
+/// every span in `redact_spans` replaced by its redacted form.
+pub fn snippet(hay: &[u8], start: usize, end: usize, redact_spans: &[(usize, usize)]) -> String {
+    let ls = line_start(hay, start);
+    let le = line_end(hay, start);
+    let (mut from, mut to) = (ls, le);
+    if to - from > SNIPPET_MAX {
+        let end_in_line = end.min(le);
+        from = start.saturating_sub(60).max(ls);
+        to = (end_in_line + 60).min(le).min(from + SNIPPET_MAX).max(end_in_line.min(le));
+    }
+    // Never cut inside a redaction span: widen the window to whole spans so no partial secret shows.
+    let mut spans: Vec<(usize, usize)> = redact_spans.iter().copied().filter(|&(s, e)| s < to && e > from).collect();
+    spans.sort();
+    let mut out = String::new();
+    if from > ls {
+        out.push('…');
+    }
+    let mut pos = from;
+    for (s, e) in merge(spans) {
+        if s > pos {
+            out.push_str(&String::from_utf8_lossy(&hay[pos..s.min(to)]));
+        }
+        let secret = String::from_utf8_lossy(&hay[s..e]);
+        out.push_str(&redact(&secret));
+        pos = e.max(pos);
+        if pos >= to {
+            break;
+        }
+    }
+    if pos < to {
+        out.push_str(&String::from_utf8_lossy(&hay[pos..to]));
+    }
+    let trimmed = out.trim();
+    let mut out = trimmed.to_string();
+    if to < le {
+        out.push('…');
+    }
+    out.chars().map(|c| if c.is_control() && c != '\t' { '�' } else { c }).collect()
+}
+
+fn merge(spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in spans {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_lines_and_columns() {
+        let hay = "ab\r\ncé d\nxyz".as_bytes();
+        let mut c = LineCursor::new(hay);
+        assert_eq!(c.locate(0), (1, 1));
+        assert_eq!(c.locate(1), (1, 2));
+        let d = hay.iter().position(|&b| b == b'd').unwrap();
+        assert_eq!(c.locate(d), (2, 4));
+        assert_eq!(c.locate(hay.len()), (3, 4));
+        assert_eq!(c.locate(0), (1, 1));
+    }
+
+    #[test]
+    fn snippet_redacts_every_span() {
+        let hay = b"a = \"SECRETVALUE1\" b = \"OTHERSECRET2\"\r\nnext";
+        let s1 = (5, 17);
+        let s2 = (24, 36);
+        let snip = snippet(hay, 0, 18, &[s1, s2]);
+        assert!(!snip.contains("SECRETVALUE1") && !snip.contains("OTHERSECRET2"), "{snip}");
+        assert!(!snip.contains('\r'));
+    }
+}

@@ -1,0 +1,194 @@
+//! SARIF 2.1.0 for GitHub code scanning: one run; each reported rule once, with short and full
+//! descriptions, help in text and markdown, tags, category, precision and a numeric
+//! `security-severity`; each result with a region (1-based lines and columns, code-point columns)
+//! and our versioned `partialFingerprints` key. No secret value appears anywhere: messages name
+//! the rule, snippets are redacted. GitHub keeps at most 25,000 results per run: past that the
+//! most severe are kept and a warning is printed.
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+
+use super::Report;
+use crate::finding::FINGERPRINT_KEY;
+use crate::rules::{Confidence, Rule, Severity};
+
+pub const MAX_RESULTS: usize = 25_000;
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// GitHub maps >= 9.0 to critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+    }
+}
+
+fn precision(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "high",
+        Confidence::Medium => "medium",
+        Confidence::Low => "low",
+    }
+}
+
+fn first_sentence(s: &str) -> String {
+    let t = s.trim();
+    let end = t.find(". ").map(|i| i + 1).unwrap_or(t.len());
+    t[..end].replace('\n', " ")
+}
+
+pub fn rule_descriptor(rule: &Rule) -> Value {
+    let mut markdown = format!("## {}\n\n{}\n", rule.title, rule.description.trim());
+    if !rule.remediation.trim().is_empty() {
+        markdown.push_str(&format!("\n### How to fix\n\n{}\n", rule.remediation.trim()));
+    }
+    if !rule.references.is_empty() {
+        markdown.push_str("\n### References\n\n");
+        for r in &rule.references {
+            markdown.push_str(&format!("- <{r}>\n"));
+        }
+    }
+    let text = format!("{}\n\nHow to fix: {}", rule.description.trim(), rule.remediation.trim());
+    let mut tags = vec!["security".to_string(), rule.category.as_str().to_string()];
+    tags.extend(rule.tags.iter().cloned());
+    let full = if rule.description.trim().is_empty() { rule.title.clone() } else { rule.description.trim().replace('\n', " ") };
+    let mut d = json!({
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": full},
+        "help": {"text": text, "markdown": markdown},
+        "defaultConfiguration": {"level": level(rule.severity)},
+        "properties": {
+            "tags": tags,
+            "category": rule.category.as_str(),
+            "precision": precision(rule.confidence),
+            "security-severity": security_severity(rule.severity),
+            "problem.severity": match rule.severity { Severity::Critical | Severity::High => "error", Severity::Medium => "warning", Severity::Low => "recommendation" },
+            "summary": first_sentence(&rule.description),
+        }
+    });
+    if let Some(uri) = rule.references.first() {
+        d["helpUri"] = json!(uri);
+    }
+    d
+}
+
+/// Percent-encodes a relative path into a URI reference (RFC 3986 path characters kept).
+pub fn path_uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b);
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
+    // Keep the most severe results when over GitHub's limit; the kept ones stay in output order.
+    let mut keep: Vec<usize> = (0..r.findings.len()).collect();
+    if keep.len() > MAX_RESULTS {
+        keep.sort_by_key(|&i| (std::cmp::Reverse(r.findings[i].severity), i));
+        keep.truncate(MAX_RESULTS);
+        keep.sort();
+        eprintln!(
+            "residue: warning: {} results exceed GitHub's limit of {MAX_RESULTS} per run; SARIF keeps the {MAX_RESULTS} most severe",
+            r.findings.len()
+        );
+    }
+    let mut rule_index: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut descriptors = Vec::new();
+    for &i in &keep {
+        let ri = r.findings[i].rule;
+        if let std::collections::btree_map::Entry::Vacant(e) = rule_index.entry(ri) {
+            e.insert(descriptors.len());
+            descriptors.push(rule_descriptor(&r.rules.rules()[ri]));
+        }
+    }
+    let results: Vec<Value> = keep
+        .iter()
+        .map(|&i| {
+            let f = &r.findings[i];
+            let rule = &r.rules.rules()[f.rule];
+            let mut props = json!({
+                "category": rule.category.as_str(),
+                "severity": f.severity.as_str(),
+                "confidence": f.confidence.as_str(),
+            });
+            if !f.tags.is_empty() {
+                props["tags"] = json!(f.tags);
+            }
+            if !f.also.is_empty() {
+                props["also"] = json!(f.also);
+            }
+            if let Some(c) = &f.commit {
+                props["commit"] = json!(c);
+            }
+            let mut region = json!({
+                "startLine": f.line,
+                "startColumn": f.column,
+                "endLine": f.end_line,
+                "endColumn": f.end_column.max(1),
+            });
+            if r.show_secrets || f.secret.is_none() || !f.snippet.is_empty() {
+                region["snippet"] = json!({"text": f.snippet});
+            }
+            json!({
+                "ruleId": rule.id,
+                "ruleIndex": rule_index[&f.rule],
+                "level": level(f.severity),
+                "message": {"text": format!("{} ({}).", rule.title, rule.name)},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": path_uri(&f.path), "uriBaseId": "%SRCROOT%"},
+                        "region": region,
+                    }
+                }],
+                "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
+                "properties": props,
+            })
+        })
+        .collect();
+    let notifications: Vec<Value> = r
+        .errors
+        .iter()
+        .take(1000)
+        .map(|e| json!({"level": "error", "message": {"text": e}}))
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "residue",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/residue-scanner/residue",
+                "rules": descriptors,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+            "invocations": [{
+                "executionSuccessful": r.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+                "properties": r.stats,
+            }],
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    writeln!(w)
+}

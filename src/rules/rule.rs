@@ -1,0 +1,460 @@
+//! A validated rule: the checked form of `syntax::RuleDef`. Cheap checks (names, enums, globs,
+//! keyword lengths) happen when a rule is loaded; the regex, the costly part, is compiled the first
+//! time one of the rule's keywords is hit (or eagerly by `rules check` and for custom rules), so a
+//! pre-commit run that touches a handful of rules compiles only those.
+use std::fmt;
+use std::sync::OnceLock;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex_automata::meta::Regex;
+use regex_automata::util::syntax;
+
+use super::syntax::{ExampleDef, NegativeExampleDef, RuleDef};
+use super::RuleError;
+use crate::input::path::{FileInfo, Language, CONTEXT_NAMES};
+
+/// The longest match a rule's regex may produce; also the widest window searched around a hit.
+pub const MAX_MATCH_LEN: usize = 16 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    Secret,
+    UnsafeLogging,
+    PromptResidue,
+    InsecureDefault,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] =
+        [Category::Secret, Category::UnsafeLogging, Category::PromptResidue, Category::InsecureDefault];
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Secret => "secret",
+            Category::UnsafeLogging => "unsafe-logging",
+            Category::PromptResidue => "prompt-residue",
+            Category::InsecureDefault => "insecure-default",
+        }
+    }
+
+    /// The id prefix rules of this category use.
+    pub fn id_prefix(self) -> &'static str {
+        match self {
+            Category::Secret => "SEC",
+            Category::UnsafeLogging => "LOG",
+            Category::PromptResidue => "PRM",
+            Category::InsecureDefault => "INS",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Ordered from least to most severe so `>=` means "at least as severe".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "low" => Some(Severity::Low),
+            "medium" => Some(Severity::Medium),
+            "high" => Some(Severity::High),
+            "critical" => Some(Severity::Critical),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// One step less severe (used for findings under test paths).
+    pub fn lowered(self) -> Severity {
+        match self {
+            Severity::Critical => Severity::High,
+            Severity::High => Severity::Medium,
+            _ => Severity::Low,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s {
+            "low" => Some(Confidence::Low),
+            "medium" => Some(Confidence::Medium),
+            "high" => Some(Confidence::High),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+
+    pub fn raised(self) -> Confidence {
+        match self {
+            Confidence::Low => Confidence::Medium,
+            _ => Confidence::High,
+        }
+    }
+
+    pub fn lowered(self) -> Confidence {
+        match self {
+            Confidence::High => Confidence::Medium,
+            _ => Confidence::Low,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentMode {
+    Any,
+    Only,
+    Never,
+}
+
+/// Offline structure checks a rule can ask for (`checksum = "..."`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checksum {
+    GithubCrc32,
+    NpmCrc32,
+    Jwt,
+    PypiMacaroon,
+    Luhn,
+}
+
+impl Checksum {
+    pub fn parse(s: &str) -> Option<Checksum> {
+        match s {
+            "github-crc32" => Some(Checksum::GithubCrc32),
+            "npm-crc32" => Some(Checksum::NpmCrc32),
+            "jwt" => Some(Checksum::Jwt),
+            "pypi-macaroon" => Some(Checksum::PypiMacaroon),
+            "luhn" => Some(Checksum::Luhn),
+            _ => None,
+        }
+    }
+}
+
+/// Where a rule runs.
+#[derive(Debug)]
+pub struct Scope {
+    pub languages: Vec<Language>,
+    pub paths: Option<GlobSet>,
+    pub exclude_paths: Option<GlobSet>,
+    pub skip_in: Vec<&'static str>,
+    pub in_comment: CommentMode,
+}
+
+impl Scope {
+    pub fn applies_to(&self, file: &FileInfo) -> bool {
+        if !self.languages.is_empty() && !self.languages.iter().any(|l| file.is_language(*l)) {
+            return false;
+        }
+        if self.skip_in.iter().any(|c| file.context.has(c)) {
+            return false;
+        }
+        if let Some(paths) = &self.paths {
+            if !paths.is_match(&file.path) {
+                return false;
+            }
+        }
+        if let Some(ex) = &self.exclude_paths {
+            if ex.is_match(&file.path) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The compiled, costly part of a rule.
+#[derive(Debug)]
+pub struct Compiled {
+    pub regex: Regex,
+    /// Capture group index of `secret`, if the regex has one.
+    pub secret_group: Option<usize>,
+    /// Upper bound of a match's length in bytes: the window half-width around a keyword hit.
+    pub max_len: usize,
+    pub allow: Vec<Regex>,
+    pub allow_line: Vec<Regex>,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub keywords: Vec<String>,
+    pub case_sensitive: bool,
+    pub regex_src: String,
+    pub min_entropy: Option<f64>,
+    pub checksum: Option<Checksum>,
+    pub allow_src: Vec<String>,
+    pub allow_line_src: Vec<String>,
+    pub placeholder: bool,
+    pub scope: Scope,
+    pub tags: Vec<String>,
+    pub preview: bool,
+    pub description: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+    pub examples: Vec<ExampleDef>,
+    pub negative_examples: Vec<NegativeExampleDef>,
+    /// The file the rule came from (for messages).
+    pub source: String,
+    /// True for rules tagged `generic`: a provider rule is preferred over them on the same secret.
+    pub generic: bool,
+    compiled: OnceLock<Result<Compiled, String>>,
+}
+
+fn regex_syntax_config() -> syntax::Config {
+    syntax::Config::new().unicode(false).utf8(false).multi_line(true).crlf(true)
+}
+
+/// Compiles a pattern in the rule dialect (bytes, ASCII classes, multi-line, CRLF-aware).
+pub fn compile_regex(pattern: &str) -> Result<Regex, String> {
+    Regex::builder()
+        .syntax(regex_syntax_config())
+        .configure(
+            Regex::config()
+                .utf8_empty(false)
+                // 10 MiB per rule is far more than any sane rule needs; it stops a pathological
+                // custom rule from eating memory.
+                .nfa_size_limit(Some(10 * (1 << 20)))
+                .hybrid_cache_capacity(2 * (1 << 20)),
+        )
+        .build(pattern)
+        .map_err(|e| e.to_string())
+}
+
+/// The maximum and minimum match lengths of a pattern, from its HIR.
+fn match_len_bounds(pattern: &str) -> Result<(Option<usize>, usize), String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .multi_line(true)
+        .crlf(true)
+        .build()
+        .parse(pattern)
+        .map_err(|e| e.to_string())?;
+    let props = hir.properties();
+    Ok((props.maximum_len(), props.minimum_len().unwrap_or(0)))
+}
+
+fn build_globs(rule_id: &str, field: &str, globs: &[String]) -> Result<Option<GlobSet>, RuleError> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        // A glob without a slash matches the file name at any depth, like .gitignore.
+        let g2 = if g.contains('/') { g.clone() } else { format!("**/{g}") };
+        let glob = Glob::new(&g2).map_err(|e| RuleError::invalid(rule_id, format!("{field}: bad glob {g:?}: {e}")))?;
+        b.add(glob);
+    }
+    b.build().map(Some).map_err(|e| RuleError::invalid(rule_id, format!("{field}: {e}")))
+}
+
+impl Rule {
+    /// Validates a rule definition. Everything but the main regex is checked here.
+    pub fn from_def(def: RuleDef, source: &str) -> Result<Rule, RuleError> {
+        let id = def.id.clone();
+        let err = |msg: String| RuleError::invalid(&id, msg);
+        let category = Category::parse(&def.category).ok_or_else(|| {
+            err(format!(
+                "unknown category {:?} (expected secret, unsafe-logging, prompt-residue or insecure-default)",
+                def.category
+            ))
+        })?;
+        let id_ok = def.id.len() >= 6
+            && def.id.starts_with(category.id_prefix())
+            && def.id[3..].bytes().all(|b| b.is_ascii_digit());
+        if !id_ok {
+            return Err(err(format!(
+                "id must be {}NNNN for category {} (got {:?})",
+                category.id_prefix(),
+                category,
+                def.id
+            )));
+        }
+        let name_ok = !def.name.is_empty()
+            && def.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !def.name.starts_with('-')
+            && !def.name.ends_with('-');
+        if !name_ok {
+            return Err(err(format!("name {:?} is not kebab-case", def.name)));
+        }
+        if def.title.trim().is_empty() {
+            return Err(err("title is empty".into()));
+        }
+        let severity = Severity::parse(&def.severity)
+            .ok_or_else(|| err(format!("unknown severity {:?} (critical, high, medium, low)", def.severity)))?;
+        let confidence = match &def.confidence {
+            None => Confidence::Medium,
+            Some(c) => Confidence::parse(c).ok_or_else(|| err(format!("unknown confidence {c:?} (high, medium, low)")))?,
+        };
+        if def.keywords.is_empty() {
+            return Err(err("no keywords: the prefilter could never select this rule".into()));
+        }
+        for k in &def.keywords {
+            if k.len() < 3 {
+                return Err(err(format!("keyword {k:?} is shorter than 3 bytes")));
+            }
+        }
+        let checksum = match &def.checksum {
+            None => None,
+            Some(c) => Some(Checksum::parse(c).ok_or_else(|| {
+                err(format!("unknown checksum {c:?} (github-crc32, npm-crc32, jwt, pypi-macaroon, luhn)"))
+            })?),
+        };
+        let mut languages = Vec::new();
+        for l in &def.languages {
+            languages.push(Language::from_name(l).ok_or_else(|| err(format!("unknown language {l:?}")))?);
+        }
+        let mut skip_in = Vec::new();
+        for c in &def.skip_in {
+            let known = CONTEXT_NAMES
+                .iter()
+                .find(|k| **k == c.as_str())
+                .ok_or_else(|| err(format!("unknown skip_in context {c:?} (test, docs, example, vendor)")))?;
+            skip_in.push(*known);
+        }
+        let in_comment = match def.in_comment.as_deref() {
+            None | Some("any") => CommentMode::Any,
+            Some("only") => CommentMode::Only,
+            Some("never") => CommentMode::Never,
+            Some(o) => return Err(err(format!("in_comment must be any, only or never (got {o:?})"))),
+        };
+        if let Some(e) = def.min_entropy {
+            if !(0.0..=8.0).contains(&e) {
+                return Err(err(format!("min_entropy {e} is outside 0..8 bits per byte")));
+            }
+        }
+        let scope = Scope {
+            languages,
+            paths: build_globs(&id, "paths", &def.paths)?,
+            exclude_paths: build_globs(&id, "exclude_paths", &def.exclude_paths)?,
+            skip_in,
+            in_comment,
+        };
+        let generic = def.tags.iter().any(|t| t == "generic");
+        Ok(Rule {
+            id: def.id,
+            name: def.name,
+            title: def.title,
+            category,
+            severity,
+            confidence,
+            keywords: def.keywords,
+            case_sensitive: def.case_sensitive,
+            regex_src: def.regex,
+            min_entropy: def.min_entropy,
+            checksum,
+            allow_src: def.allow,
+            allow_line_src: def.allow_line,
+            placeholder: def.placeholder.unwrap_or(category == Category::Secret),
+            scope,
+            tags: def.tags,
+            preview: def.preview,
+            description: def.description,
+            remediation: def.remediation,
+            references: def.references,
+            examples: def.example,
+            negative_examples: def.negative_example,
+            source: source.to_string(),
+            generic,
+            compiled: OnceLock::new(),
+        })
+    }
+
+    /// The compiled regexes, built on first use.
+    pub fn compiled(&self) -> Result<&Compiled, RuleError> {
+        self.compiled
+            .get_or_init(|| self.compile())
+            .as_ref()
+            .map_err(|m| RuleError::invalid(&self.id, m.clone()))
+    }
+
+    fn compile(&self) -> Result<Compiled, String> {
+        let (max, min) = match_len_bounds(&self.regex_src).map_err(|e| format!("regex: {e}"))?;
+        if min == 0 {
+            return Err("regex can match the empty string".into());
+        }
+        let max_len = match max {
+            Some(m) if m <= MAX_MATCH_LEN => m,
+            Some(m) => {
+                return Err(format!("regex matches up to {m} bytes; the limit is {MAX_MATCH_LEN}"));
+            }
+            None => {
+                return Err("regex has no maximum match length: replace *, + and {n,} with bounded repeats".into())
+            }
+        };
+        let regex = compile_regex(&self.regex_src).map_err(|e| format!("regex: {e}"))?;
+        let gi = regex.group_info();
+        let secret_group = gi.to_index(regex_automata::PatternID::ZERO, "secret");
+        if self.category == Category::Secret && secret_group.is_none() {
+            return Err("secret rules must capture the credential in a group named `secret`".into());
+        }
+        let mut allow = Vec::new();
+        for a in &self.allow_src {
+            allow.push(compile_regex(a).map_err(|e| format!("allow {a:?}: {e}"))?);
+        }
+        let mut allow_line = Vec::new();
+        for a in &self.allow_line_src {
+            allow_line.push(compile_regex(a).map_err(|e| format!("allow_line {a:?}: {e}"))?);
+        }
+        Ok(Compiled { regex, secret_group, max_len, allow, allow_line })
+    }
+
+    /// The path an example is scanned under when it gives none.
+    pub fn default_example_path(&self) -> &'static str {
+        match self.scope.languages.first() {
+            Some(l) => l.example_path(),
+            None => "src/example",
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The serde mirror of a rule file: exactly the TOML a rule author writes (see docs/rule-format.md),
+//! with unknown keys rejected so a typo is an error instead of a silently ignored setting.
+//! Nothing here is validated beyond types; `rules::rule` turns it into a checked `Rule`.
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    #[serde(default)]
+    pub rule: Vec<RuleDef>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub category: String,
+    pub severity: String,
+    #[serde(default)]
+    pub confidence: Option<String>,
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub case_sensitive: bool,
+    pub regex: String,
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    #[serde(default)]
+    pub checksum: Option<String>,
+    #[serde(default)]
+    pub allow: Vec<String>,
+    #[serde(default)]
+    pub allow_line: Vec<String>,
+    #[serde(default)]
+    pub placeholder: Option<bool>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub paths: Vec<String>,
+    #[serde(default)]
+    pub exclude_paths: Vec<String>,
+    #[serde(default)]
+    pub skip_in: Vec<String>,
+    #[serde(default)]
+    pub in_comment: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub preview: bool,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub remediation: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub example: Vec<ExampleDef>,
+    #[serde(default)]
+    pub negative_example: Vec<NegativeExampleDef>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleDef {
+    pub input: String,
+    #[serde(default)]
+    pub secret: Option<String>,
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct NegativeExampleDef {
+    pub input: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub path: Option<String>,
+}

@@ -1,0 +1,115 @@
+//! Offline structure checks for token formats that carry one: GitHub's and npm's CRC32 suffix,
+//! JWT headers, PyPI macaroons, Luhn. A pass raises a finding's confidence, a fail lowers it; a
+//! token is never dropped for failing, since a truncated or hand-edited real token is still a leak.
+use base64::Engine;
+
+use crate::rules::Checksum;
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// `n` in base62 (most significant digit first), left-padded with `0` to `width`.
+pub fn base62(mut n: u32, width: usize) -> String {
+    let mut digits = Vec::new();
+    while n > 0 {
+        digits.push(BASE62[(n % 62) as usize]);
+        n /= 62;
+    }
+    while digits.len() < width {
+        digits.push(b'0');
+    }
+    digits.reverse();
+    String::from_utf8(digits).expect("ascii")
+}
+
+/// Whether `secret` passes the rule's check.
+pub fn verify(kind: Checksum, secret: &[u8]) -> bool {
+    match kind {
+        Checksum::GithubCrc32 | Checksum::NpmCrc32 => crc32_suffix(secret),
+        Checksum::Jwt => jwt(secret),
+        Checksum::PypiMacaroon => pypi(secret),
+        Checksum::Luhn => luhn(secret),
+    }
+}
+
+fn crc32_suffix(secret: &[u8]) -> bool {
+    let Some(us) = secret.iter().rposition(|&b| b == b'_') else { return false };
+    let body = &secret[us + 1..];
+    if body.len() != 36 {
+        return false;
+    }
+    let (random, check) = body.split_at(30);
+    base62(crc32fast::hash(random), 6).as_bytes() == check
+}
+
+fn b64url_decode(part: &[u8]) -> Option<Vec<u8>> {
+    let trimmed: Vec<u8> = part.iter().copied().filter(|&b| b != b'=').collect();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(&trimmed)
+        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(&trimmed))
+        .ok()
+}
+
+fn jwt(secret: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = secret.split(|&b| b == b'.').collect();
+    if parts.len() != 3 || parts[2].is_empty() {
+        return false;
+    }
+    let Some(header) = b64url_decode(parts[0]) else { return false };
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&header) else { return false };
+    let alg = v.get("alg").and_then(|a| a.as_str());
+    matches!(alg, Some(a) if !a.eq_ignore_ascii_case("none")) && b64url_decode(parts[1]).is_some()
+}
+
+fn pypi(secret: &[u8]) -> bool {
+    let Some(body) = secret.strip_prefix(b"pypi-") else { return false };
+    let Some(bytes) = b64url_decode(body) else { return false };
+    bytes.len() > 16
+        && bytes[0] == 2
+        && memchr::memmem::find(&bytes[..bytes.len().min(64)], b"pypi.org").is_some()
+}
+
+fn luhn(secret: &[u8]) -> bool {
+    let digits: Vec<u32> = secret.iter().filter(|b| b.is_ascii_digit()).map(|b| (b - b'0') as u32).collect();
+    if digits.len() < 12 || secret.iter().any(|b| !(b.is_ascii_digit() || *b == b' ' || *b == b'-')) {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| if i % 2 == 1 { let x = d * 2; if x > 9 { x - 9 } else { x } } else { d })
+        .sum();
+    sum % 10 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn github_token(random: &str) -> String {
+        format!("ghp_{random}{}", base62(crc32fast::hash(random.as_bytes()), 6))
+    }
+
+    #[test]
+    fn crc32_tokens() {
+        let t = github_token("R2d8Xq0pLm4Nz7Vb1Ct5Yw9Ks3Hj6F");
+        assert!(verify(Checksum::GithubCrc32, t.as_bytes()), "{t}");
+        let mut bad = t.clone().into_bytes();
+        bad[10] ^= 1;
+        assert!(!verify(Checksum::GithubCrc32, &bad));
+    }
+
+    #[test]
+    fn jwt_structure() {
+        let good = b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        assert!(verify(Checksum::Jwt, good));
+        let none = b"eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.x";
+        assert!(!verify(Checksum::Jwt, none));
+    }
+
+    #[test]
+    fn luhn_numbers() {
+        assert!(verify(Checksum::Luhn, b"4111 1111 1111 1111"));
+        assert!(!verify(Checksum::Luhn, b"4111 1111 1111 1112"));
+    }
+}

@@ -1,0 +1,108 @@
+//! Stage two: a rule's regex confirms its keyword hits. For every hit the rule's regex runs over a
+//! window of `max_len` bytes on each side (any match containing the hit lies inside it), windows
+//! of nearby hits are merged so a run of keywords is searched once (linear time), and the search
+//! uses `Input::span` over the whole blob so `\b`, `^` and `$` see the real neighbours. A match is
+//! kept only if it contains one of the rule's hits, which makes the result equal to running the
+//! regex over the whole blob and keeping matches that contain a keyword.
+use regex_automata::meta::{Cache, Regex};
+use regex_automata::util::captures::Captures;
+use regex_automata::Input;
+
+use super::prefilter::Hit;
+use crate::rules::rule::Compiled;
+
+/// A regex match before filtering: match span and `secret` span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RawMatch {
+    pub start: usize,
+    pub end: usize,
+    pub secret: Option<(usize, usize)>,
+}
+
+/// Per-thread regex state for one rule.
+pub struct RuleState {
+    pub cache: Cache,
+    pub caps: Captures,
+}
+
+impl RuleState {
+    pub fn new(re: &Regex) -> Self {
+        RuleState { cache: re.create_cache(), caps: re.create_captures() }
+    }
+}
+
+/// Confirms `hits` (sorted by start) for one rule, appending matches to `out`.
+pub fn confirm(hay: &[u8], hits: &[Hit], c: &Compiled, st: &mut RuleState, out: &mut Vec<RawMatch>) {
+    let n = hay.len();
+    let mut i = 0;
+    while i < hits.len() {
+        // Merge the windows of hits that overlap into one span.
+        let ws = hits[i].end.saturating_sub(c.max_len);
+        let mut we = (hits[i].start + c.max_len).min(n);
+        let mut j = i + 1;
+        while j < hits.len() && hits[j].end.saturating_sub(c.max_len) <= we {
+            we = we.max((hits[j].start + c.max_len).min(n));
+            j += 1;
+        }
+        search_window(hay, ws, we, &hits[i..j], c, st, out);
+        i = j;
+    }
+}
+
+fn search_window(
+    hay: &[u8],
+    ws: usize,
+    we: usize,
+    hits: &[Hit],
+    c: &Compiled,
+    st: &mut RuleState,
+    out: &mut Vec<RawMatch>,
+) {
+    let mut pos = ws;
+    while pos < we {
+        let input = Input::new(hay).span(pos..we);
+        c.regex.search_captures_with(&mut st.cache, &input, &mut st.caps);
+        let Some(m) = st.caps.get_match() else { break };
+        if contains_hit(hits, m.start(), m.end()) {
+            let secret = c.secret_group.and_then(|g| st.caps.get_group(g)).map(|s| (s.start, s.end));
+            out.push(RawMatch { start: m.start(), end: m.end(), secret });
+        }
+        // Matches are never empty (checked when the rule compiles), so this always advances.
+        pos = m.end().max(pos + 1);
+    }
+}
+
+/// Whether some hit lies entirely inside [start, end). `hits` is sorted by start.
+pub fn contains_hit(hits: &[Hit], start: usize, end: usize) -> bool {
+    let first = hits.partition_point(|h| h.start < start);
+    hits[first..].iter().take_while(|h| h.start < end).any(|h| h.end <= end)
+}
+
+/// The reference path (prefilter off): the regex over the whole blob, keeping matches that contain
+/// a keyword. Used by tests and `--no-prefilter` to prove the windowed path finds the same.
+pub fn confirm_whole(
+    hay: &[u8],
+    keywords: &[String],
+    case_sensitive: bool,
+    c: &Compiled,
+    st: &mut RuleState,
+    out: &mut Vec<RawMatch>,
+) {
+    let mut pos = 0;
+    while pos < hay.len() {
+        let input = Input::new(hay).span(pos..hay.len());
+        c.regex.search_captures_with(&mut st.cache, &input, &mut st.caps);
+        let Some(m) = st.caps.get_match() else { break };
+        let text = &hay[m.start()..m.end()];
+        let has_kw = keywords.iter().any(|k| {
+            let k = k.as_bytes();
+            text.windows(k.len())
+                .any(|w| if case_sensitive { w == k } else { w.eq_ignore_ascii_case(k) })
+        });
+        if has_kw {
+            let secret = c.secret_group.and_then(|g| st.caps.get_group(g)).map(|s| (s.start, s.end));
+            out.push(RawMatch { start: m.start(), end: m.end(), secret });
+        }
+        pos = m.end().max(pos + 1);
+    }
+}

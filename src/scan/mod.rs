@@ -1,0 +1,237 @@
+//! The matching engine: one blob in, findings out. `prefilter` finds keyword hits, `confirm` runs
+//! the hit rules' regexes on windows around them, `filter` drops what is not a finding and merges
+//! rules that matched the same value; then matches are located (line, column, snippet) and
+//! fingerprinted. A `Scanner` is shared by all threads; each thread owns a `Scratch`.
+pub mod checksum;
+pub mod confirm;
+pub mod entropy;
+pub mod filter;
+pub mod placeholder;
+pub mod prefilter;
+
+use confirm::{RawMatch, RuleState};
+use prefilter::Hit;
+
+use crate::finding::{fingerprint, Dropped, Finding, Match};
+use crate::input::path::FileInfo;
+use crate::location::{snippet, LineCursor};
+use crate::rules::{Category, RuleError, RuleSet};
+
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Print secrets in full (`--show-secrets`).
+    pub show_secrets: bool,
+    /// Use the keyword prefilter (off only to check that it never changes results).
+    pub prefilter: bool,
+    /// Keep dropped candidates for `--explain`.
+    pub explain: bool,
+    /// Merge matches of several rules on one value (off only for `rules check`).
+    pub dedup: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions { show_secrets: false, prefilter: true, explain: false, dedup: true }
+    }
+}
+
+pub struct Scanner<'r> {
+    rules: &'r RuleSet,
+    opts: ScanOptions,
+}
+
+/// Per-thread scratch space, reused across blobs so the hot path does not allocate.
+pub struct Scratch {
+    hits: Vec<Vec<Hit>>,
+    touched: Vec<usize>,
+    /// Per rule: 0 = scope not yet evaluated for this blob, 1 = applies, 2 = does not.
+    scope: Vec<u8>,
+    states: Vec<Option<RuleState>>,
+    raw: Vec<RawMatch>,
+}
+
+impl Scratch {
+    pub fn new(rules: &RuleSet) -> Scratch {
+        let n = rules.len();
+        Scratch {
+            hits: (0..n).map(|_| Vec::new()).collect(),
+            touched: Vec::new(),
+            scope: vec![0; n],
+            states: (0..n).map(|_| None).collect(),
+            raw: Vec::new(),
+        }
+    }
+}
+
+/// Everything one blob produced.
+#[derive(Debug, Default)]
+pub struct BlobScan {
+    pub findings: Vec<Finding>,
+    pub dropped: Vec<(Dropped, Finding)>,
+    /// Rules that failed to compile on first use (reported once by the caller).
+    pub rule_errors: Vec<RuleError>,
+}
+
+impl<'r> Scanner<'r> {
+    pub fn new(rules: &'r RuleSet, opts: ScanOptions) -> Self {
+        Scanner { rules, opts }
+    }
+
+    pub fn rules(&self) -> &'r RuleSet {
+        self.rules
+    }
+
+    pub fn options(&self) -> &ScanOptions {
+        &self.opts
+    }
+
+    /// Scans one blob's bytes as the file `file`.
+    pub fn scan(&self, file: &FileInfo, hay: &[u8], scratch: &mut Scratch) -> BlobScan {
+        let mut out = BlobScan::default();
+        let (matches, dropped) = self.matches(file, hay, scratch, &mut out.rule_errors);
+        if matches.is_empty() && dropped.is_empty() {
+            return out;
+        }
+        // Every secret span in the blob is redacted in every snippet, not just the finding's own.
+        let redact_spans: Vec<(usize, usize)> = if self.opts.show_secrets {
+            Vec::new()
+        } else {
+            matches
+                .iter()
+                .chain(dropped.iter().map(|d| &d.m))
+                .filter_map(|m| m.secret)
+                .collect()
+        };
+        out.findings = self.locate(file, hay, &matches, &redact_spans);
+        if self.opts.explain {
+            let ms: Vec<Match> = dropped.iter().map(|d| d.m.clone()).collect();
+            let located = self.locate(file, hay, &ms, &redact_spans);
+            out.dropped = dropped.into_iter().zip(located).collect();
+        }
+        out
+    }
+
+    /// Prefilter, confirm, filter and dedup: the matches of one blob, sorted by offset.
+    pub fn matches(
+        &self,
+        file: &FileInfo,
+        hay: &[u8],
+        s: &mut Scratch,
+        errors: &mut Vec<RuleError>,
+    ) -> (Vec<Match>, Vec<Dropped>) {
+        let rules = self.rules.rules();
+        s.touched.clear();
+        if self.opts.prefilter {
+            let (hits, touched) = (&mut s.hits, &mut s.touched);
+            self.rules.prefilter().for_each_hit(hay, |ri, hit| {
+                if hits[ri].is_empty() {
+                    touched.push(ri);
+                }
+                hits[ri].push(hit);
+            });
+        } else {
+            s.touched.extend(0..rules.len());
+        }
+        // Rule order, not hit order, so output never depends on where keywords happen to be.
+        s.touched.sort_unstable();
+        let mut matches = Vec::new();
+        let mut dropped = Vec::new();
+        for &ri in &s.touched {
+            let rule = &rules[ri];
+            let hits = &mut s.hits[ri];
+            if s.scope[ri] == 0 {
+                s.scope[ri] = if rule.scope.applies_to(file) { 1 } else { 2 };
+            }
+            if s.scope[ri] == 2 {
+                hits.clear();
+                continue;
+            }
+            let c = match rule.compiled() {
+                Ok(c) => c,
+                Err(e) => {
+                    errors.push(e);
+                    hits.clear();
+                    continue;
+                }
+            };
+            let st = s.states[ri].get_or_insert_with(|| RuleState::new(&c.regex));
+            s.raw.clear();
+            if self.opts.prefilter {
+                hits.sort_unstable();
+                hits.dedup();
+                confirm::confirm(hay, hits, c, st, &mut s.raw);
+            } else {
+                confirm::confirm_whole(hay, &rule.keywords, rule.case_sensitive, c, st, &mut s.raw);
+            }
+            hits.clear();
+            for raw in s.raw.drain(..) {
+                match filter::filter(hay, ri, rule, c, file.language, raw) {
+                    Ok(m) => matches.push(m),
+                    Err((reason, detail, m)) => {
+                        if self.opts.explain {
+                            dropped.push(Dropped { m, reason, detail });
+                        }
+                    }
+                }
+            }
+        }
+        for &ri in &s.touched {
+            s.scope[ri] = 0;
+        }
+        if self.opts.dedup {
+            matches = filter::dedup(self.rules, matches);
+        }
+        (matches, dropped)
+    }
+
+    fn locate(&self, file: &FileInfo, hay: &[u8], ms: &[Match], redact_spans: &[(usize, usize)]) -> Vec<Finding> {
+        let rules = self.rules.rules();
+        let mut order: Vec<usize> = (0..ms.len()).collect();
+        order.sort_by_key(|&i| ms[i].start);
+        let mut starts = vec![(0, 0); ms.len()];
+        let mut cur = LineCursor::new(hay);
+        for &i in &order {
+            starts[i] = cur.locate(ms[i].start);
+        }
+        let mut ends = vec![(0, 0); ms.len()];
+        order.sort_by_key(|&i| ms[i].end);
+        let mut cur = LineCursor::new(hay);
+        for &i in &order {
+            ends[i] = cur.locate(ms[i].end);
+        }
+        ms.iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let rule = &rules[m.rule];
+                let (vs, ve) = m.value_span();
+                let value = &hay[vs..ve];
+                let value_for_fp: &[u8] = if m.secret.is_some() { value } else { value.trim_ascii() };
+                let mut severity = rule.severity;
+                let mut tags = Vec::new();
+                if file.context.test && rule.category == Category::Secret {
+                    severity = severity.lowered();
+                    tags.push("test".to_string());
+                }
+                Finding {
+                    rule: m.rule,
+                    path: file.path.clone(),
+                    line: starts[i].0,
+                    column: starts[i].1,
+                    end_line: ends[i].0,
+                    end_column: ends[i].1,
+                    start: m.start,
+                    end: m.end,
+                    secret: m.secret.map(|(s, e)| String::from_utf8_lossy(&hay[s..e]).into_owned()),
+                    snippet: snippet(hay, m.start, m.end, redact_spans),
+                    fingerprint: fingerprint(&rule.id, &file.path, value_for_fp),
+                    severity,
+                    confidence: m.confidence,
+                    checksum: m.checksum,
+                    tags,
+                    also: m.also.iter().map(|&r| rules[r].id.clone()).collect(),
+                    commit: None,
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,91 @@
+//! Recognises values that only look like credentials: template references (`${VAR}`,
+//! `{{ .Values.x }}`, `os.environ[...]`), masks (`****`, `xxxx`), instructions (`YOUR_API_KEY`,
+//! `<token>`, `changeme`, `replace-me`), and runs of one or a few repeated or sequential
+//! characters. Used by `secret` rules (`placeholder = true`, the default) to stay quiet on docs,
+//! samples and config templates.
+const WORDS: &[&str] = &[
+    "your", "example", "changeme", "change_me", "change-me", "placeholder", "replace", "insert",
+    "redacted", "dummy", "sample", "fake", "mock", "notreal", "not_real", "not-real", "secret_here",
+    "token_here", "key_here", "here>", "foobar", "lorem", "ipsum", "todo", "fixme", "xxxxx",
+    "*****", "......", "-----", "_____", "<<<", ">>>", "put_", "enter_", "enter-", "tbd",
+];
+
+/// Returns why `secret` is a placeholder, or None when it may be real.
+pub fn placeholder_reason(secret: &[u8]) -> Option<&'static str> {
+    let s = String::from_utf8_lossy(secret).to_ascii_lowercase();
+    let t = s.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+    if t.is_empty() {
+        return Some("empty value");
+    }
+    if t.contains("${") || t.contains("{{") || t.contains("$(") || t.contains("%(") || t.contains("#{") {
+        return Some("template reference");
+    }
+    if t.starts_with('$') && t[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Some("variable reference");
+    }
+    if (t.starts_with('<') && t.ends_with('>')) || (t.starts_with('[') && t.ends_with(']')) {
+        return Some("angle-bracket placeholder");
+    }
+    if t.starts_with("%") && t.ends_with('%') && t.len() > 2 {
+        return Some("variable reference");
+    }
+    for w in WORDS {
+        if t.contains(w) {
+            return Some("placeholder word");
+        }
+    }
+    if low_variety(t.as_bytes()) {
+        return Some("repeated or sequential characters");
+    }
+    None
+}
+
+/// True for strings made of very few distinct characters or one long ascending run, e.g.
+/// `aaaaaaaa`, `abababab`, `12345678`, `abcdefghijklmnop`.
+fn low_variety(b: &[u8]) -> bool {
+    if b.len() < 8 {
+        return false;
+    }
+    let mut seen = [false; 256];
+    let mut distinct = 0;
+    for &c in b {
+        if !seen[c as usize] {
+            seen[c as usize] = true;
+            distinct += 1;
+        }
+    }
+    if distinct <= 3 {
+        return true;
+    }
+    // Longest run of consecutive ascending characters (abc..., 123...).
+    let mut best = 1;
+    let mut run = 1;
+    for w in b.windows(2) {
+        if w[1] == w[0].wrapping_add(1) {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 1;
+        }
+    }
+    best * 2 >= b.len() && best >= 8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholder_reason as p;
+
+    #[test]
+    fn placeholders() {
+        for s in ["${API_KEY}", "{{ .Values.token }}", "YOUR_API_KEY_HERE", "<your-token>", "changeme", "xxxxxxxxxxxx", "********", "$TOKEN", "abcdefghijklmnop", "1234567890123", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"] {
+            assert!(p(s.as_bytes()).is_some(), "{s}");
+        }
+    }
+
+    #[test]
+    fn real_looking() {
+        for s in ["ghp_R2d8Xq0pLm4Nz7Vb1Ct5Yw9Ks3Hj6Fg0Ea1b", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq3Pk8Nf2a", "Tr0ub4dor&3x"] {
+            assert!(p(s.as_bytes()).is_none(), "{s}");
+        }
+    }
+}
