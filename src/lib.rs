@@ -16,7 +16,7 @@
 //! let rules = RuleSet::builtin().unwrap();
 //! let scanner = Scanner::new(&rules, ScanOptions::default());
 //! let mut scratch = Scratch::new(&rules);
-//! let file = FileInfo::from_str("deploy/settings.py");
+//! let file = FileInfo::from_path_str("deploy/settings.py");
 //! let key = ["AKIA", "Z7Q4", "MPLR", "W2XK", "TN5V"].concat(); // built at run time: no real key here
 //! let text = format!("aws_access_key_id = \"{key}\"\n");
 //! let found = scanner.scan(&file, text.as_bytes(), &mut scratch).findings;

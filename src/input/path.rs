@@ -160,10 +160,10 @@ pub struct FileInfo {
 
 impl FileInfo {
     pub fn new(path: &Path) -> FileInfo {
-        FileInfo::from_str(&normalize_path(path))
+        FileInfo::from_path_str(&normalize_path(path))
     }
 
-    pub fn from_str(path: &str) -> FileInfo {
+    pub fn from_path_str(path: &str) -> FileInfo {
         let path = path.strip_prefix("./").unwrap_or(path).to_string();
         let (language, sublanguage) = detect_language(&path);
         let context = detect_context(&path);
@@ -340,7 +340,7 @@ mod tests {
 
     #[test]
     fn languages_from_names() {
-        let l = |p: &str| FileInfo::from_str(p).language;
+        let l = |p: &str| FileInfo::from_path_str(p).language;
         assert_eq!(l("a/b/c.py"), Some(Language::Python));
         assert_eq!(l("Dockerfile"), Some(Language::Dockerfile));
         assert_eq!(l("deploy/Dockerfile.prod"), Some(Language::Dockerfile));
@@ -348,13 +348,13 @@ mod tests {
         assert_eq!(l("config/.env.production"), Some(Language::Env));
         assert_eq!(l("main.tf"), Some(Language::Terraform));
         assert_eq!(l("README"), None);
-        let f = FileInfo::from_str(".github/workflows/ci.yml");
+        let f = FileInfo::from_path_str(".github/workflows/ci.yml");
         assert!(f.is_language(Language::GithubActions) && f.is_language(Language::Yaml));
     }
 
     #[test]
     fn contexts_from_paths() {
-        let c = |p: &str| FileInfo::from_str(p).context;
+        let c = |p: &str| FileInfo::from_path_str(p).context;
         assert!(c("pkg/foo_test.go").test);
         assert!(c("tests/unit/x.py").test);
         assert!(c("src/app.spec.ts").test);

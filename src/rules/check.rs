@@ -100,7 +100,7 @@ pub fn run_examples(rules: &RuleSet) -> Vec<Problem> {
                 }
                 let mut p = |m: String| probs.push(Problem { file: r.source.clone(), rule: r.id.clone(), message: m });
                 for (i, ex) in r.examples.iter().enumerate() {
-                    let file = FileInfo::from_str(ex.path.as_deref().unwrap_or(r.default_example_path()));
+                    let file = FileInfo::from_path_str(ex.path.as_deref().unwrap_or(r.default_example_path()));
                     let mut file = file;
                     file.refine_with_content(ex.input.as_bytes());
                     let found = undeduped.scan(&file, ex.input.as_bytes(), s1).findings;
@@ -122,7 +122,7 @@ pub fn run_examples(rules: &RuleSet) -> Vec<Problem> {
                     }
                 }
                 for (i, ex) in r.negative_examples.iter().enumerate() {
-                    let mut file = FileInfo::from_str(ex.path.as_deref().unwrap_or(r.default_example_path()));
+                    let mut file = FileInfo::from_path_str(ex.path.as_deref().unwrap_or(r.default_example_path()));
                     file.refine_with_content(ex.input.as_bytes());
                     let found = undeduped.scan(&file, ex.input.as_bytes(), s1).findings;
                     if let Some(f) = found.iter().find(|f| f.rule == ri) {

@@ -214,6 +214,8 @@ pub struct Compiled {
     pub regex: Regex,
     /// Capture group index of `secret`, if the regex has one.
     pub secret_group: Option<usize>,
+    /// Capture group index of `key` (the name a value is assigned to), if any.
+    pub key_group: Option<usize>,
     /// Upper bound of a match's length in bytes: the window half-width around a keyword hit.
     pub max_len: usize,
     pub allow: Vec<Regex>,
@@ -236,6 +238,8 @@ pub struct Rule {
     pub allow_src: Vec<String>,
     pub allow_line_src: Vec<String>,
     pub placeholder: bool,
+    /// Value shapes that are never secrets for this rule (see `scan::shape`).
+    pub reject: Vec<crate::scan::shape::Shape>,
     pub scope: Scope,
     pub tags: Vec<String>,
     pub preview: bool,
@@ -382,6 +386,12 @@ impl Rule {
             in_comment,
         };
         let generic = def.tags.iter().any(|t| t == "generic");
+        let mut reject = Vec::new();
+        for s in &def.reject {
+            reject.push(crate::scan::shape::Shape::parse(s).ok_or_else(|| {
+                err(format!("unknown reject shape {s:?} ({})", crate::scan::shape::Shape::NAMES.join(", ")))
+            })?);
+        }
         Ok(Rule {
             id: def.id,
             name: def.name,
@@ -397,6 +407,7 @@ impl Rule {
             allow_src: def.allow,
             allow_line_src: def.allow_line,
             placeholder: def.placeholder.unwrap_or(category == Category::Secret),
+            reject,
             scope,
             tags: def.tags,
             preview: def.preview,
@@ -436,6 +447,7 @@ impl Rule {
         let regex = compile_regex(&self.regex_src).map_err(|e| format!("regex: {e}"))?;
         let gi = regex.group_info();
         let secret_group = gi.to_index(regex_automata::PatternID::ZERO, "secret");
+        let key_group = gi.to_index(regex_automata::PatternID::ZERO, "key");
         if self.category == Category::Secret && secret_group.is_none() {
             return Err("secret rules must capture the credential in a group named `secret`".into());
         }
@@ -447,7 +459,7 @@ impl Rule {
         for a in &self.allow_line_src {
             allow_line.push(compile_regex(a).map_err(|e| format!("allow_line {a:?}: {e}"))?);
         }
-        Ok(Compiled { regex, secret_group, max_len, allow, allow_line })
+        Ok(Compiled { regex, secret_group, key_group, max_len, allow, allow_line })
     }
 
     /// The path an example is scanned under when it gives none.

@@ -35,6 +35,8 @@ pub struct RuleDef {
     #[serde(default)]
     pub placeholder: Option<bool>,
     #[serde(default)]
+    pub reject: Vec<String>,
+    #[serde(default)]
     pub languages: Vec<String>,
     #[serde(default)]
     pub paths: Vec<String>,

@@ -17,6 +17,8 @@ pub struct RawMatch {
     pub start: usize,
     pub end: usize,
     pub secret: Option<(usize, usize)>,
+    /// Span of the `key` capture (the assigned name), when the rule has one.
+    pub key: Option<(usize, usize)>,
 }
 
 /// Per-thread regex state for one rule.
@@ -64,12 +66,17 @@ fn search_window(
         c.regex.search_captures_with(&mut st.cache, &input, &mut st.caps);
         let Some(m) = st.caps.get_match() else { break };
         if contains_hit(hits, m.start(), m.end()) {
-            let secret = c.secret_group.and_then(|g| st.caps.get_group(g)).map(|s| (s.start, s.end));
-            out.push(RawMatch { start: m.start(), end: m.end(), secret });
+            out.push(raw_match(c, &st.caps));
         }
         // Matches are never empty (checked when the rule compiles), so this always advances.
         pos = m.end().max(pos + 1);
     }
+}
+
+fn raw_match(c: &Compiled, caps: &Captures) -> RawMatch {
+    let m = caps.get_match().expect("a match");
+    let group = |g: Option<usize>| g.and_then(|g| caps.get_group(g)).map(|s| (s.start, s.end));
+    RawMatch { start: m.start(), end: m.end(), secret: group(c.secret_group), key: group(c.key_group) }
 }
 
 /// Whether some hit lies entirely inside [start, end). `hits` is sorted by start.
@@ -100,8 +107,7 @@ pub fn confirm_whole(
                 .any(|w| if case_sensitive { w == k } else { w.eq_ignore_ascii_case(k) })
         });
         if has_kw {
-            let secret = c.secret_group.and_then(|g| st.caps.get_group(g)).map(|s| (s.start, s.end));
-            out.push(RawMatch { start: m.start(), end: m.end(), secret });
+            out.push(raw_match(c, &st.caps));
         }
         pos = m.end().max(pos + 1);
     }

@@ -107,6 +107,12 @@ pub fn filter(
             return Err((DropReason::Placeholder, why.to_string(), m));
         }
     }
+    for shape in &rule.reject {
+        let key = raw.key.map(|(s, e)| &hay[s..e]).unwrap_or(b"");
+        if shape.matches(value, key) {
+            return Err((DropReason::Shape, shape.name().to_string(), m));
+        }
+    }
     for (i, a) in c.allow.iter().enumerate() {
         if a.is_match(value) {
             return Err((DropReason::Allow, rule.allow_src[i].clone(), m));

@@ -8,6 +8,7 @@ pub mod entropy;
 pub mod filter;
 pub mod placeholder;
 pub mod prefilter;
+pub mod shape;
 
 use confirm::{RawMatch, RuleState};
 use prefilter::Hit;
@@ -186,18 +187,20 @@ impl<'r> Scanner<'r> {
 
     fn locate(&self, file: &FileInfo, hay: &[u8], ms: &[Match], redact_spans: &[(usize, usize)]) -> Vec<Finding> {
         let rules = self.rules.rules();
+        // A finding points at its value (the secret when there is one): that is what a reader
+        // must change, and what SARIF viewers highlight.
         let mut order: Vec<usize> = (0..ms.len()).collect();
-        order.sort_by_key(|&i| ms[i].start);
+        order.sort_by_key(|&i| ms[i].value_span().0);
         let mut starts = vec![(0, 0); ms.len()];
         let mut cur = LineCursor::new(hay);
         for &i in &order {
-            starts[i] = cur.locate(ms[i].start);
+            starts[i] = cur.locate(ms[i].value_span().0);
         }
         let mut ends = vec![(0, 0); ms.len()];
-        order.sort_by_key(|&i| ms[i].end);
+        order.sort_by_key(|&i| ms[i].value_span().1);
         let mut cur = LineCursor::new(hay);
         for &i in &order {
-            ends[i] = cur.locate(ms[i].end);
+            ends[i] = cur.locate(ms[i].value_span().1);
         }
         ms.iter()
             .enumerate()
@@ -222,7 +225,7 @@ impl<'r> Scanner<'r> {
                     start: m.start,
                     end: m.end,
                     secret: m.secret.map(|(s, e)| String::from_utf8_lossy(&hay[s..e]).into_owned()),
-                    snippet: snippet(hay, m.start, m.end, redact_spans),
+                    snippet: snippet(hay, vs, ve, redact_spans),
                     fingerprint: fingerprint(&rule.id, &file.path, value_for_fp),
                     severity,
                     confidence: m.confidence,

@@ -78,7 +78,7 @@ impl Prefilter {
             let hit = Hit { start: m.start(), end: m.end() };
             for o in &self.owners[m.pattern().as_usize()] {
                 if let Some(exact) = &o.exact {
-                    if &hay[hit.start..hit.end] != &exact[..] {
+                    if hay[hit.start..hit.end] != exact[..] {
                         continue;
                     }
                 }

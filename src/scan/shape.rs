@@ -1,0 +1,161 @@
+//! Value shapes that a rule can `reject`: what a generic "secret-like name = value" rule sees
+//! most often that is not a credential. Each check is a few byte comparisons on the captured
+//! value (and, for `hash`, the captured `key` name).
+//!
+//! - `identifier`: letters, `_`, `-` and `.` only, no digit (`PASSWORD_FIELD`, `getToken`,
+//!   `self.secret`).
+//! - `code`: brackets, `$`, `%`, `\`, `;`, `,`, `://`, a call or a dotted path (`os.environ[`,
+//!   `request.headers.get(`, `config.db.password`), or a `data:` URI.
+//! - `uuid`: 8-4-4-4-12 hex.
+//! - `hash`: hex or base64 under a name that says hash (`sha`, `md5`, `digest`, `checksum`,
+//!   `integrity`, `fingerprint`, `etag`, `hash`), or an SRI value (`sha512-...`).
+//! - `path`: starts with `/`, `./`, `../`, `~/` or a drive letter, or ends in a file extension
+//!   such as `.pem`, `.key`, `.json`.
+//! - `number`: digits with `.`, `-`, `_`, `:` (versions, dates, ports).
+//! - `weak`: too little randomness for its alphabet: hex needs 16+ chars and 3.0 bits/byte; other
+//!   values under 12 chars need 3 character classes and 2.5 bits, longer ones 2 classes and 3.0 bits.
+
+use super::entropy::shannon;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Identifier,
+    Code,
+    Uuid,
+    Hash,
+    Path,
+    Number,
+    Weak,
+}
+
+impl Shape {
+    pub const NAMES: &'static [&'static str] = &["identifier", "code", "uuid", "hash", "path", "number", "weak"];
+
+    pub fn parse(s: &str) -> Option<Shape> {
+        Some(match s {
+            "identifier" => Shape::Identifier,
+            "code" => Shape::Code,
+            "uuid" => Shape::Uuid,
+            "hash" => Shape::Hash,
+            "path" => Shape::Path,
+            "number" => Shape::Number,
+            "weak" => Shape::Weak,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        Shape::NAMES[self as usize]
+    }
+
+    pub fn matches(self, value: &[u8], key: &[u8]) -> bool {
+        match self {
+            Shape::Identifier => is_identifier(value),
+            Shape::Code => is_code(value),
+            Shape::Uuid => is_uuid(value),
+            Shape::Hash => is_hash(value, key),
+            Shape::Path => is_path(value),
+            Shape::Number => !value.is_empty() && value.iter().all(|b| b.is_ascii_digit() || b".-_:".contains(b)),
+            Shape::Weak => is_weak(value),
+        }
+    }
+}
+
+fn is_identifier(v: &[u8]) -> bool {
+    !v.is_empty() && v.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_' || b == b'-' || b == b'.')
+}
+
+fn is_code(v: &[u8]) -> bool {
+    if v.iter().any(|b| b"()[]{}<>$%\\;,`|&".contains(b)) {
+        return true;
+    }
+    if memchr::memmem::find(v, b"://").is_some() || v.starts_with(b"data:") || v.starts_with(b"@") {
+        return true;
+    }
+    // A dotted path of identifiers: config.db.password, process.env.TOKEN, this.token.
+    let parts: Vec<&[u8]> = v.split(|&b| b == b'.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            !p.is_empty() && (p[0].is_ascii_alphabetic() || p[0] == b'_') && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        })
+}
+
+fn is_uuid(v: &[u8]) -> bool {
+    let s = v.strip_prefix(b"{").unwrap_or(v);
+    let s = s.strip_suffix(b"}").unwrap_or(s);
+    s.len() == 36
+        && s.iter().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { *b == b'-' } else { b.is_ascii_hexdigit() })
+}
+
+fn is_hash(v: &[u8], key: &[u8]) -> bool {
+    let lower = v.to_ascii_lowercase();
+    for p in [&b"sha1-"[..], b"sha256-", b"sha384-", b"sha512-", b"md5-"] {
+        if lower.starts_with(p) {
+            return true;
+        }
+    }
+    let k = key.to_ascii_lowercase();
+    let hashy = [&b"sha"[..], b"md5", b"digest", b"checksum", b"integrity", b"fingerprint", b"etag", b"hash"]
+        .iter()
+        .any(|w| memchr::memmem::find(&k, w).is_some());
+    hashy && v.iter().all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(b))
+}
+
+fn is_path(v: &[u8]) -> bool {
+    if v.starts_with(b"/") || v.starts_with(b"./") || v.starts_with(b"../") || v.starts_with(b"~/") {
+        return true;
+    }
+    if v.len() > 2 && v[0].is_ascii_alphabetic() && v[1] == b':' && (v[2] == b'\\' || v[2] == b'/') {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    [".pem", ".key", ".json", ".txt", ".crt", ".cer", ".p12", ".pfx", ".jks", ".yaml", ".yml", ".env", ".der", ".gpg", ".asc", ".pub"]
+        .iter()
+        .any(|e| lower.ends_with(e.as_bytes()))
+}
+
+fn is_weak(v: &[u8]) -> bool {
+    let h = shannon(v);
+    let hex = v.iter().all(|b| b.is_ascii_hexdigit());
+    if hex {
+        return v.len() < 16 || h < 3.0;
+    }
+    let classes = [
+        v.iter().any(|b| b.is_ascii_lowercase()),
+        v.iter().any(|b| b.is_ascii_uppercase()),
+        v.iter().any(|b| b.is_ascii_digit()),
+        v.iter().any(|b| !b.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|&&x| x)
+    .count();
+    if v.len() < 12 {
+        classes < 3 || h < 2.5
+    } else {
+        classes < 2 || h < 3.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        assert!(Shape::Identifier.matches(b"PASSWORD_FIELD", b""));
+        assert!(!Shape::Identifier.matches(b"hunter22", b""));
+        assert!(Shape::Code.matches(b"os.environ[", b""));
+        assert!(Shape::Code.matches(b"config.db.password", b""));
+        assert!(!Shape::Code.matches(b"Tr0ub4dor3x", b""));
+        assert!(Shape::Uuid.matches(b"123e4567-e89b-12d3-a456-426614174000", b""));
+        assert!(Shape::Hash.matches(b"9f86d081884c7d659a2feaa0c55ad015", b"sha256_token"));
+        assert!(!Shape::Hash.matches(b"9f86d081884c7d659a2feaa0c55ad015", b"api_token"));
+        assert!(Shape::Path.matches(b"/etc/secret", b""));
+        assert!(Shape::Path.matches(b"certs/server.key", b""));
+        assert!(Shape::Number.matches(b"2024-01-01", b""));
+        assert!(Shape::Weak.matches(b"aaaaaaaaaaaa", b""));
+        assert!(Shape::Weak.matches(b"password", b""));
+        assert!(!Shape::Weak.matches(b"q8Xz!p2Lm9", b""));
+        assert!(!Shape::Weak.matches(b"wJalrXUtnFEMIK7MDENGbPxRfiCYzq3Pk8Nf2a", b""));
+    }
+}
