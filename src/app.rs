@@ -99,7 +99,8 @@ fn scan(rule_paths: &[PathBuf], args: ScanArgs) -> Result<Outcome> {
     }
     sort_findings(&mut findings, &rules);
     let mut dropped = collected.dropped.into_inner().unwrap_or_else(|e| e.into_inner());
-    dropped.sort_by(|a, b| (&a.1.path, a.1.line, a.1.column, a.1.rule).cmp(&(&b.1.path, b.1.line, b.1.column, b.1.rule)));
+    dropped
+        .sort_by(|a, b| (&a.1.path, a.1.line, a.1.column, a.1.rule).cmp(&(&b.1.path, b.1.line, b.1.column, b.1.rule)));
     let errors = collected.errors.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut stats = collected.counters.snapshot();
     stats.findings = findings.len() as u64;
@@ -251,7 +252,12 @@ fn rules_cmd(rule_paths: &[PathBuf], cmd: RulesCommand) -> Result<Outcome> {
                 }
             }
             for ex in &r.examples {
-                writeln!(w, "\nExample{}:\n{}", ex.path.as_ref().map(|p| format!(" ({p})")).unwrap_or_default(), indent(&ex.input))?;
+                writeln!(
+                    w,
+                    "\nExample{}:\n{}",
+                    ex.path.as_ref().map(|p| format!(" ({p})")).unwrap_or_default(),
+                    indent(&ex.input)
+                )?;
             }
             for ex in &r.negative_examples {
                 writeln!(w, "\nNot reported ({}):\n{}", ex.reason, indent(&ex.input))?;
@@ -265,7 +271,8 @@ fn rules_cmd(rule_paths: &[PathBuf], cmd: RulesCommand) -> Result<Outcome> {
             for p in &problems {
                 println!("{p}");
             }
-            let (ex, neg) = rules.rules().iter().fold((0, 0), |(a, b), r| (a + r.examples.len(), b + r.negative_examples.len()));
+            let (ex, neg) =
+                rules.rules().iter().fold((0, 0), |(a, b), r| (a + r.examples.len(), b + r.negative_examples.len()));
             eprintln!(
                 "residue: {} rules, {} examples, {} negative examples: {} problem{}",
                 rules.len(),

@@ -51,43 +51,43 @@ pub enum Language {
 
 /// Every language name a rule may use in `languages`, with its canonical example extension.
 pub const LANGUAGE_NAMES: &[(&str, Language, &str)] = &[
-    ("python", Language::Python, "src/example.py"),
-    ("javascript", Language::JavaScript, "src/example.js"),
-    ("typescript", Language::TypeScript, "src/example.ts"),
-    ("go", Language::Go, "src/example.go"),
-    ("java", Language::Java, "src/Example.java"),
-    ("kotlin", Language::Kotlin, "src/Example.kt"),
-    ("scala", Language::Scala, "src/Example.scala"),
-    ("groovy", Language::Groovy, "src/example.groovy"),
-    ("rust", Language::Rust, "src/example.rs"),
-    ("c", Language::C, "src/example.c"),
-    ("cpp", Language::Cpp, "src/example.cpp"),
-    ("csharp", Language::CSharp, "src/Example.cs"),
-    ("swift", Language::Swift, "src/Example.swift"),
-    ("ruby", Language::Ruby, "src/example.rb"),
-    ("php", Language::Php, "src/example.php"),
-    ("shell", Language::Shell, "src/example.sh"),
-    ("powershell", Language::PowerShell, "src/example.ps1"),
-    ("perl", Language::Perl, "src/example.pl"),
-    ("lua", Language::Lua, "src/example.lua"),
-    ("r", Language::R, "src/example.R"),
-    ("dart", Language::Dart, "src/example.dart"),
-    ("elixir", Language::Elixir, "src/example.ex"),
-    ("sql", Language::Sql, "src/example.sql"),
-    ("html", Language::Html, "src/example.html"),
-    ("css", Language::Css, "src/example.css"),
-    ("yaml", Language::Yaml, "src/example.yaml"),
-    ("json", Language::Json, "src/example.json"),
-    ("toml", Language::Toml, "src/example.toml"),
-    ("xml", Language::Xml, "src/example.xml"),
-    ("ini", Language::Ini, "src/example.ini"),
+    ("python", Language::Python, "src/app.py"),
+    ("javascript", Language::JavaScript, "src/app.js"),
+    ("typescript", Language::TypeScript, "src/app.ts"),
+    ("go", Language::Go, "src/app.go"),
+    ("java", Language::Java, "src/App.java"),
+    ("kotlin", Language::Kotlin, "src/App.kt"),
+    ("scala", Language::Scala, "src/App.scala"),
+    ("groovy", Language::Groovy, "src/app.groovy"),
+    ("rust", Language::Rust, "src/app.rs"),
+    ("c", Language::C, "src/app.c"),
+    ("cpp", Language::Cpp, "src/app.cpp"),
+    ("csharp", Language::CSharp, "src/App.cs"),
+    ("swift", Language::Swift, "src/App.swift"),
+    ("ruby", Language::Ruby, "src/app.rb"),
+    ("php", Language::Php, "src/app.php"),
+    ("shell", Language::Shell, "src/app.sh"),
+    ("powershell", Language::PowerShell, "src/app.ps1"),
+    ("perl", Language::Perl, "src/app.pl"),
+    ("lua", Language::Lua, "src/app.lua"),
+    ("r", Language::R, "src/app.R"),
+    ("dart", Language::Dart, "src/app.dart"),
+    ("elixir", Language::Elixir, "src/app.ex"),
+    ("sql", Language::Sql, "src/app.sql"),
+    ("html", Language::Html, "src/app.html"),
+    ("css", Language::Css, "src/app.css"),
+    ("yaml", Language::Yaml, "src/app.yaml"),
+    ("json", Language::Json, "src/app.json"),
+    ("toml", Language::Toml, "src/app.toml"),
+    ("xml", Language::Xml, "src/app.xml"),
+    ("ini", Language::Ini, "src/app.ini"),
     ("env", Language::Env, ".env"),
     ("dockerfile", Language::Dockerfile, "src/Dockerfile"),
     ("terraform", Language::Terraform, "src/main.tf"),
     ("makefile", Language::Makefile, "src/Makefile"),
-    ("markdown", Language::Markdown, "src/example.md"),
-    ("text", Language::Text, "src/example.txt"),
-    ("notebook", Language::Notebook, "src/example.ipynb"),
+    ("markdown", Language::Markdown, "src/app.md"),
+    ("text", Language::Text, "src/app.txt"),
+    ("notebook", Language::Notebook, "src/app.ipynb"),
     ("github-actions", Language::GithubActions, ".github/workflows/ci.yml"),
     ("kubernetes", Language::Kubernetes, "deploy/deployment.yaml"),
     ("docker-compose", Language::DockerCompose, "docker-compose.yml"),
@@ -103,15 +103,15 @@ impl Language {
     }
 
     pub fn example_path(self) -> &'static str {
-        LANGUAGE_NAMES.iter().find(|(_, l, _)| *l == self).map(|(_, _, p)| *p).unwrap_or("src/example")
+        LANGUAGE_NAMES.iter().find(|(_, l, _)| *l == self).map(|(_, _, p)| *p).unwrap_or("src/app")
     }
 
     /// The line-comment and block-comment-continuation markers used by `in_comment`.
     pub fn line_comment_markers(self) -> &'static [&'static str] {
         use Language::*;
         match self {
-            Python | Ruby | Shell | Perl | R | Elixir | Yaml | Toml | Env | Dockerfile | Makefile
-            | PowerShell | GithubActions | Kubernetes | DockerCompose => &["#"],
+            Python | Ruby | Shell | Perl | R | Elixir | Yaml | Toml | Env | Dockerfile | Makefile | PowerShell
+            | GithubActions | Kubernetes | DockerCompose => &["#"],
             Terraform => &["#", "//", "/*", "*"],
             Ini => &["#", ";"],
             Sql | Lua => &["--"],
@@ -280,8 +280,19 @@ fn detect_language(path: &str) -> (Option<Language>, Option<Language>) {
 }
 
 const TEST_DIRS: &[&str] = &[
-    "test", "tests", "__tests__", "spec", "specs", "testdata", "test_data", "fixtures", "fixture",
-    "__fixtures__", "__mocks__", "mocks", "testing",
+    "test",
+    "tests",
+    "__tests__",
+    "spec",
+    "specs",
+    "testdata",
+    "test_data",
+    "fixtures",
+    "fixture",
+    "__fixtures__",
+    "__mocks__",
+    "mocks",
+    "testing",
 ];
 const DOC_DIRS: &[&str] = &["docs", "doc", "documentation", "man"];
 const EXAMPLE_DIRS: &[&str] = &["example", "examples", "sample", "samples", "demo", "demos"];

@@ -47,7 +47,15 @@ impl Collected {
 }
 
 /// Scans one file's bytes and records the outcome.
-pub fn scan_file(path: &Path, size: u64, scanner: &Scanner, reader: &mut Reader, scratch: &mut Scratch, limits: &ReadLimits, out: &Collected) {
+pub fn scan_file(
+    path: &Path,
+    size: u64,
+    scanner: &Scanner,
+    reader: &mut Reader,
+    scratch: &mut Scratch,
+    limits: &ReadLimits,
+    out: &Collected,
+) {
     let mut info = FileInfo::new(path);
     match reader.load(path, size, limits) {
         Err(e) => out.error(format!("{}: {e}", path.display())),

@@ -61,7 +61,11 @@ pub fn rule_descriptor(rule: &Rule) -> Value {
     let text = format!("{}\n\nHow to fix: {}", rule.description.trim(), rule.remediation.trim());
     let mut tags = vec!["security".to_string(), rule.category.as_str().to_string()];
     tags.extend(rule.tags.iter().cloned());
-    let full = if rule.description.trim().is_empty() { rule.title.clone() } else { rule.description.trim().replace('\n', " ") };
+    let full = if rule.description.trim().is_empty() {
+        rule.title.clone()
+    } else {
+        rule.description.trim().replace('\n', " ")
+    };
     let mut d = json!({
         "id": rule.id,
         "name": rule.name,
@@ -163,12 +167,8 @@ pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
             })
         })
         .collect();
-    let notifications: Vec<Value> = r
-        .errors
-        .iter()
-        .take(1000)
-        .map(|e| json!({"level": "error", "message": {"text": e}}))
-        .collect();
+    let notifications: Vec<Value> =
+        r.errors.iter().take(1000).map(|e| json!({"level": "error", "message": {"text": e}})).collect();
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

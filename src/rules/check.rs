@@ -63,7 +63,9 @@ pub fn lint(rules: &RuleSet) -> Vec<Problem> {
             }
             match (has_secret_group, &ex.secret) {
                 (Some(true), None) => p(format!("example {} lacks the `secret` it must capture", i + 1)),
-                (Some(false), Some(_)) => p(format!("example {} gives a `secret` but the regex has no `secret` group", i + 1)),
+                (Some(false), Some(_)) => {
+                    p(format!("example {} gives a `secret` but the regex has no `secret` group", i + 1))
+                }
                 _ => {}
             }
             if r.scope.paths.is_some() && ex.path.is_none() {
@@ -126,13 +128,7 @@ pub fn run_examples(rules: &RuleSet) -> Vec<Problem> {
                     file.refine_with_content(ex.input.as_bytes());
                     let found = undeduped.scan(&file, ex.input.as_bytes(), s1).findings;
                     if let Some(f) = found.iter().find(|f| f.rule == ri) {
-                        p(format!(
-                            "negative example {} ({}) is reported at {}:{}",
-                            i + 1,
-                            file.path,
-                            f.line,
-                            f.column
-                        ));
+                        p(format!("negative example {} ({}) is reported at {}:{}", i + 1, file.path, f.line, f.column));
                     }
                 }
                 probs

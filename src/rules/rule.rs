@@ -339,7 +339,9 @@ impl Rule {
             .ok_or_else(|| err(format!("unknown severity {:?} (critical, high, medium, low)", def.severity)))?;
         let confidence = match &def.confidence {
             None => Confidence::Medium,
-            Some(c) => Confidence::parse(c).ok_or_else(|| err(format!("unknown confidence {c:?} (high, medium, low)")))?,
+            Some(c) => {
+                Confidence::parse(c).ok_or_else(|| err(format!("unknown confidence {c:?} (high, medium, low)")))?
+            }
         };
         if def.keywords.is_empty() {
             return Err(err("no keywords: the prefilter could never select this rule".into()));
@@ -424,10 +426,7 @@ impl Rule {
 
     /// The compiled regexes, built on first use.
     pub fn compiled(&self) -> Result<&Compiled, RuleError> {
-        self.compiled
-            .get_or_init(|| self.compile())
-            .as_ref()
-            .map_err(|m| RuleError::invalid(&self.id, m.clone()))
+        self.compiled.get_or_init(|| self.compile()).as_ref().map_err(|m| RuleError::invalid(&self.id, m.clone()))
     }
 
     fn compile(&self) -> Result<Compiled, String> {
@@ -440,9 +439,7 @@ impl Rule {
             Some(m) => {
                 return Err(format!("regex matches up to {m} bytes; the limit is {MAX_MATCH_LEN}"));
             }
-            None => {
-                return Err("regex has no maximum match length: replace *, + and {n,} with bounded repeats".into())
-            }
+            None => return Err("regex has no maximum match length: replace *, + and {n,} with bounded repeats".into()),
         };
         let regex = compile_regex(&self.regex_src).map_err(|e| format!("regex: {e}"))?;
         let gi = regex.group_info();
@@ -466,7 +463,7 @@ impl Rule {
     pub fn default_example_path(&self) -> &'static str {
         match self.scope.languages.first() {
             Some(l) => l.example_path(),
-            None => "src/example",
+            None => "src/app",
         }
     }
 }

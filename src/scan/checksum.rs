@@ -63,9 +63,7 @@ fn jwt(secret: &[u8]) -> bool {
 fn pypi(secret: &[u8]) -> bool {
     let Some(body) = secret.strip_prefix(b"pypi-") else { return false };
     let Some(bytes) = b64url_decode(body) else { return false };
-    bytes.len() > 16
-        && bytes[0] == 2
-        && memchr::memmem::find(&bytes[..bytes.len().min(64)], b"pypi.org").is_some()
+    bytes.len() > 16 && bytes[0] == 2 && memchr::memmem::find(&bytes[..bytes.len().min(64)], b"pypi.org").is_some()
 }
 
 fn luhn(secret: &[u8]) -> bool {
@@ -77,7 +75,18 @@ fn luhn(secret: &[u8]) -> bool {
         .iter()
         .rev()
         .enumerate()
-        .map(|(i, &d)| if i % 2 == 1 { let x = d * 2; if x > 9 { x - 9 } else { x } } else { d })
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
+            } else {
+                d
+            }
+        })
         .sum();
     sum % 10 == 0
 }

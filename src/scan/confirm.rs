@@ -103,8 +103,7 @@ pub fn confirm_whole(
         let text = &hay[m.start()..m.end()];
         let has_kw = keywords.iter().any(|k| {
             let k = k.as_bytes();
-            text.windows(k.len())
-                .any(|w| if case_sensitive { w == k } else { w.eq_ignore_ascii_case(k) })
+            text.windows(k.len()).any(|w| if case_sensitive { w == k } else { w.eq_ignore_ascii_case(k) })
         });
         if has_kw {
             out.push(raw_match(c, &st.caps));

@@ -97,11 +97,7 @@ impl<'r> Scanner<'r> {
         let redact_spans: Vec<(usize, usize)> = if self.opts.show_secrets {
             Vec::new()
         } else {
-            matches
-                .iter()
-                .chain(dropped.iter().map(|d| &d.m))
-                .filter_map(|m| m.secret)
-                .collect()
+            matches.iter().chain(dropped.iter().map(|d| &d.m)).filter_map(|m| m.secret).collect()
         };
         out.findings = self.locate(file, hay, &matches, &redact_spans);
         if self.opts.explain {

@@ -3,12 +3,35 @@
 //! `<token>`, `changeme`, `replace-me`), and runs of one or a few repeated or sequential
 //! characters. Used by `secret` rules (`placeholder = true`, the default) to stay quiet on docs,
 //! samples and config templates.
+/// Words that mark an instruction rather than a value, when they stand as a word of their own in
+/// the value (at an edge, next to a non-letter, or at a camelCase boundary): `YOUR_API_KEY`,
+/// `my-example-token`, `changeme123`, `fakeSecret`. Inside random text they do not count, so a
+/// 1,700-character key body that happens to contain "mock" is not a placeholder.
 const WORDS: &[&str] = &[
-    "your", "example", "changeme", "change_me", "change-me", "placeholder", "replace", "insert",
-    "redacted", "dummy", "sample", "fake", "mock", "notreal", "not_real", "not-real", "secret_here",
-    "token_here", "key_here", "here>", "foobar", "lorem", "ipsum", "todo", "fixme", "xxxxx",
-    "*****", "......", "-----", "_____", "<<<", ">>>", "put_", "enter_", "enter-", "tbd",
+    "your",
+    "example",
+    "changeme",
+    "placeholder",
+    "replace",
+    "insert",
+    "redacted",
+    "dummy",
+    "sample",
+    "fake",
+    "mock",
+    "notreal",
+    "here",
+    "foobar",
+    "lorem",
+    "ipsum",
+    "todo",
+    "fixme",
+    "tbd",
+    "enter",
 ];
+
+/// Runs that mask a value wherever they appear.
+const MASKS: &[&str] = &["xxxx", "****", "....", "<<<", ">>>", "•••"];
 
 /// Returns why `secret` is a placeholder, or None when it may be real.
 pub fn placeholder_reason(secret: &[u8]) -> Option<&'static str> {
@@ -29,15 +52,41 @@ pub fn placeholder_reason(secret: &[u8]) -> Option<&'static str> {
     if t.starts_with("%") && t.ends_with('%') && t.len() > 2 {
         return Some("variable reference");
     }
-    for w in WORDS {
-        if t.contains(w) {
-            return Some("placeholder word");
+    for m in MASKS {
+        if t.contains(m) {
+            return Some("masked value");
         }
+    }
+    let original = String::from_utf8_lossy(secret);
+    if WORDS.iter().any(|w| has_word(&original, w)) {
+        return Some("placeholder word");
     }
     if low_variety(t.as_bytes()) {
         return Some("repeated or sequential characters");
     }
     None
+}
+
+/// Whether `word` (lowercase) occurs in `s` as a word of its own (case-insensitively).
+fn has_word(s: &str, word: &str) -> bool {
+    let b = s.as_bytes();
+    let lower = s.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(word) {
+        let start = from + i;
+        let end = start + word.len();
+        let left = start == 0
+            || !b[start - 1].is_ascii_alphabetic()
+            || (b[start - 1].is_ascii_lowercase() && b[start].is_ascii_uppercase());
+        let right = end == b.len()
+            || !b[end].is_ascii_alphabetic()
+            || (b[end - 1].is_ascii_lowercase() && b[end].is_ascii_uppercase());
+        if left && right {
+            return true;
+        }
+        from = start + 1;
+    }
+    false
 }
 
 /// True for strings made of very few distinct characters or one long ascending run, e.g.
@@ -77,14 +126,35 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        for s in ["${API_KEY}", "{{ .Values.token }}", "YOUR_API_KEY_HERE", "<your-token>", "changeme", "xxxxxxxxxxxx", "********", "$TOKEN", "abcdefghijklmnop", "1234567890123", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"] {
+        for s in [
+            "${API_KEY}",
+            "{{ .Values.token }}",
+            "YOUR_API_KEY_HERE",
+            "<your-token>",
+            "my-example-token",
+            "fakeSecretValue1",
+            "changeme123",
+            "changeme",
+            "xxxxxxxxxxxx",
+            "********",
+            "$TOKEN",
+            "abcdefghijklmnop",
+            "1234567890123",
+            "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        ] {
             assert!(p(s.as_bytes()).is_some(), "{s}");
         }
     }
 
     #[test]
     fn real_looking() {
-        for s in ["ghp_R2d8Xq0pLm4Nz7Vb1Ct5Yw9Ks3Hj6Fg0Ea1b", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq3Pk8Nf2a", "Tr0ub4dor&3x"] {
+        for s in [
+            "ghp_R2d8Xq0pLm4Nz7Vb1Ct5Yw9Ks3Hj6Fg0Ea1b",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq3Pk8Nf2a",
+            "Tr0ub4dor&3x",
+            "-----BEGIN TEST KEY-----",
+            "a8Kmockz9Qyourp2",
+        ] {
             assert!(p(s.as_bytes()).is_none(), "{s}");
         }
     }

@@ -76,7 +76,9 @@ fn is_code(v: &[u8]) -> bool {
     let parts: Vec<&[u8]> = v.split(|&b| b == b'.').collect();
     parts.len() >= 2
         && parts.iter().all(|p| {
-            !p.is_empty() && (p[0].is_ascii_alphabetic() || p[0] == b'_') && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            !p.is_empty()
+                && (p[0].is_ascii_alphabetic() || p[0] == b'_')
+                && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
         })
 }
 
@@ -84,7 +86,9 @@ fn is_uuid(v: &[u8]) -> bool {
     let s = v.strip_prefix(b"{").unwrap_or(v);
     let s = s.strip_suffix(b"}").unwrap_or(s);
     s.len() == 36
-        && s.iter().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { *b == b'-' } else { b.is_ascii_hexdigit() })
+        && s.iter()
+            .enumerate()
+            .all(|(i, b)| if [8, 13, 18, 23].contains(&i) { *b == b'-' } else { b.is_ascii_hexdigit() })
 }
 
 fn is_hash(v: &[u8], key: &[u8]) -> bool {
@@ -109,9 +113,12 @@ fn is_path(v: &[u8]) -> bool {
         return true;
     }
     let lower = v.to_ascii_lowercase();
-    [".pem", ".key", ".json", ".txt", ".crt", ".cer", ".p12", ".pfx", ".jks", ".yaml", ".yml", ".env", ".der", ".gpg", ".asc", ".pub"]
-        .iter()
-        .any(|e| lower.ends_with(e.as_bytes()))
+    [
+        ".pem", ".key", ".json", ".txt", ".crt", ".cer", ".p12", ".pfx", ".jks", ".yaml", ".yml", ".env", ".der",
+        ".gpg", ".asc", ".pub",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e.as_bytes()))
 }
 
 fn is_weak(v: &[u8]) -> bool {

@@ -1,0 +1,8 @@
+//! All integration tests, compiled into one test binary (one link instead of one per file).
+//! One module per area.
+mod common;
+
+mod cli;
+mod engine;
+mod rules;
+mod sarif;
