@@ -265,6 +265,13 @@ fn rules_cmd(rule_paths: &[PathBuf], cmd: RulesCommand) -> Result<Outcome> {
             w.flush()?;
             Ok(Outcome::Clean)
         }
+        RulesCommand::Docs { output } => {
+            drop(w);
+            let text = crate::rules::docs::render(&rules);
+            std::fs::write(&output, text).with_context(|| format!("writing {}", output.display()))?;
+            eprintln!("residue: wrote {} ({} rules)", output.display(), rules.len());
+            Ok(Outcome::Clean)
+        }
         RulesCommand::Check => {
             drop(w);
             let problems = check::check(&rules);

@@ -110,6 +110,11 @@ pub enum RulesCommand {
     },
     /// Lint every rule and run its examples through the whole pipeline.
     Check,
+    /// Write the rule reference (one section per rule) to FILE (default docs/rules.md).
+    Docs {
+        #[arg(short = 'o', long, value_name = "FILE", default_value = "docs/rules.md")]
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -159,3 +159,12 @@ fn prefilter_equals_whole_input_scan() {
     assert!(total > 0, "the property test planted nothing that matched");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn rules_docs_are_current() {
+    let rules = RuleSet::builtin().unwrap();
+    let want = residue::rules::docs::render(&rules);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(have == want, "docs/rules.md is stale: run `cargo run -- rules docs` and commit it");
+}

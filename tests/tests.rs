@@ -3,6 +3,7 @@
 mod common;
 
 mod cli;
+mod corpus;
 mod engine;
 mod rules;
 mod sarif;

@@ -3,6 +3,7 @@
 //! (`builtin`), and `rules check` (`check`), which lints rules and runs their examples.
 pub mod builtin;
 pub mod check;
+pub mod docs;
 pub mod rule;
 pub mod set;
 pub mod syntax;
