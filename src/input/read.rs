@@ -1,12 +1,15 @@
 //! Bytes of one file: read into a reused buffer below `mmap_threshold`, memory-mapped above it
 //! (saves a copy of large files; small files are cheaper to read than to map). Sniffs the first
 //! 8 KiB: a byte-order mark selects UTF-8/UTF-16 decoding, a NUL byte means binary unless the NUL
-//! pattern is that of BOM-less UTF-16 text.
+//! pattern is that of BOM-less UTF-16 text. A mapped file that shrinks under us reads as zeros past
+//! the cut and is reported as an error, never a crash (`sigbus`).
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
 use memmap2::Mmap;
+
+use super::sigbus::Watch;
 
 /// How much of a file is sniffed for binary content (ripgrep and git use the same order).
 pub const SNIFF_LEN: usize = 8 * 1024;
@@ -108,10 +111,18 @@ pub fn decode_utf16(bytes: &[u8], little_endian: bool, out: &mut Vec<u8>) {
     }
 }
 
+/// A memory-mapped file and its SIGBUS watch. Fields drop in order: the watch ends before the
+/// map is unmapped, so a stale watch never covers an address range someone else maps next.
+pub struct MappedFile {
+    watch: Watch,
+    map: Mmap,
+    skip: usize,
+}
+
 /// The bytes of one file, however they were obtained.
 pub enum Blob<'a> {
     Buffer(&'a [u8]),
-    Mapped(Mmap, usize),
+    Mapped(MappedFile),
     Decoded(&'a [u8]),
 }
 
@@ -119,9 +130,23 @@ impl Blob<'_> {
     pub fn bytes(&self) -> &[u8] {
         match self {
             Blob::Buffer(b) | Blob::Decoded(b) => b,
-            Blob::Mapped(m, skip) => &m[*skip..],
+            Blob::Mapped(m) => &m.map[m.skip..],
         }
     }
+
+    /// Whether the file shrank while it was mapped: the bytes past its new end read as zeros
+    /// (see `sigbus`). Ask after scanning; the caller reports the file as an error.
+    pub fn truncated(&self) -> bool {
+        match self {
+            Blob::Mapped(m) => m.watch.faulted(),
+            _ => false,
+        }
+    }
+}
+
+/// The error for a file that shrank while mapped.
+pub fn truncated_error() -> io::Error {
+    io::Error::other("truncated while scanning (the file shrank while it was memory-mapped)")
 }
 
 pub enum Loaded<'a> {
@@ -149,9 +174,12 @@ impl Reader {
         let mut file = File::open(path)?;
         if size >= limits.mmap_threshold && size > 0 {
             // SAFETY: the map is read-only and private to this scan. A file truncated by another
-            // process while mapped would raise SIGBUS on access; see `crate::input::sigbus`.
+            // process while mapped raises SIGBUS on access: the watch turns that into zero pages
+            // and a `truncated` flag (see `crate::input::sigbus`). Without a free watch, read.
             let map = unsafe { Mmap::map(&file)? };
-            return Ok(self.classify_mapped(map));
+            if let Some(watch) = Watch::new(map.as_ptr(), map.len()) {
+                return self.classify_mapped(map, watch);
+            }
         }
         self.buf.clear();
         // Read at most one byte past the limit, so a file that grew since stat() is caught.
@@ -175,10 +203,12 @@ impl Reader {
         })
     }
 
-    fn classify_mapped(&mut self, map: Mmap) -> Loaded<'_> {
-        match sniff(&map[..map.len().min(SNIFF_LEN)]) {
+    fn classify_mapped(&mut self, map: Mmap, watch: Watch) -> io::Result<Loaded<'_>> {
+        let loaded = match sniff(&map[..map.len().min(SNIFF_LEN)]) {
             None => Loaded::Skipped(SkipReason::Binary),
-            Some(Encoding::Utf8 { bom }) => Loaded::Text(Blob::Mapped(map, if bom { 3 } else { 0 })),
+            Some(Encoding::Utf8 { bom }) => {
+                return Ok(Loaded::Text(Blob::Mapped(MappedFile { watch, map, skip: if bom { 3 } else { 0 } })))
+            }
             Some(Encoding::Utf16Le { bom }) => {
                 decode_utf16(&map[if bom { 2 } else { 0 }..], true, &mut self.decoded);
                 Loaded::Text(Blob::Decoded(&self.decoded))
@@ -187,7 +217,12 @@ impl Reader {
                 decode_utf16(&map[if bom { 2 } else { 0 }..], false, &mut self.decoded);
                 Loaded::Text(Blob::Decoded(&self.decoded))
             }
+        };
+        // Sniffing or decoding read the map: a cut file is an error, not text with zeros in it.
+        if watch.faulted() {
+            return Err(truncated_error());
         }
+        Ok(loaded)
     }
 }
 

@@ -65,11 +65,17 @@ pub fn scan_file(
             info.refine_with_content(bytes);
             let r = scanner.scan(&info, bytes, scratch);
             let n = bytes.len() as u64;
+            let truncated = blob.truncated();
             drop(blob);
             for e in r.rule_errors {
                 out.error(e.to_string());
             }
-            out.counters.scanned(n);
+            // A file cut while mapped ends as an error; what was found before the cut is kept.
+            if truncated {
+                out.error(format!("{}: {}", path.display(), super::read::truncated_error()));
+            } else {
+                out.counters.scanned(n);
+            }
             if !r.findings.is_empty() {
                 out.findings.lock().unwrap_or_else(|e| e.into_inner()).extend(r.findings);
             }
