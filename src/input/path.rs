@@ -163,6 +163,20 @@ impl FileInfo {
         FileInfo::from_path_str(&normalize_path(path))
     }
 
+    /// A file met under the walk root `root`: the path keeps the root (it is what the user typed),
+    /// but the context comes from the part below the root only, so scanning
+    /// `~/src/tests-infra/app` or `tests/corpus/x` does not make every file a test file. A file given
+    /// directly as a root is judged by its name.
+    pub fn under_root(path: &Path, root: &Path) -> FileInfo {
+        let mut info = FileInfo::new(path);
+        let rel = match path.strip_prefix(root) {
+            Ok(r) if !r.as_os_str().is_empty() => normalize_path(r),
+            _ => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        };
+        info.context = detect_context(&rel);
+        info
+    }
+
     pub fn from_path_str(path: &str) -> FileInfo {
         let path = path.strip_prefix("./").unwrap_or(path).to_string();
         let (language, sublanguage) = detect_language(&path);
@@ -376,5 +390,11 @@ mod tests {
         assert!(c("examples/basic/main.go").example);
         assert!(c("vendor/github.com/x/y.go").vendor);
         assert_eq!(c("src/main.rs"), PathContext::default());
+        let under = |p: &str, r: &str| FileInfo::under_root(Path::new(p), Path::new(r)).context;
+        assert!(!under("tests/corpus/x/src/app.py", "tests/corpus/x").test);
+        assert!(under("tests/corpus/x/tests/test_app.py", "tests/corpus/x").test);
+        assert!(!under("tests/x/src/app.py", "tests/x/src/app.py").test);
+        assert!(under("tests/x/foo_test.go", "tests/x/foo_test.go").test);
+        assert_eq!(FileInfo::under_root(Path::new("tests/x/a.py"), Path::new("tests")).path, "tests/x/a.py");
     }
 }

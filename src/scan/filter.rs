@@ -10,7 +10,7 @@ use crate::finding::{DropReason, Match};
 use crate::input::path::Language;
 use crate::location::{line_end, line_start};
 use crate::rules::rule::Compiled;
-use crate::rules::{CommentMode, Rule, RuleSet};
+use crate::rules::{Category, CommentMode, Rule, RuleSet};
 
 /// Whether `offset` lies in a comment, judged from its own line: the line starts with a comment
 /// marker of the language, or a line-comment marker outside quotes precedes the offset.
@@ -19,18 +19,21 @@ pub fn in_comment(hay: &[u8], offset: usize, lang: Option<Language>) -> bool {
         Some(l) => l.line_comment_markers(),
         None => &["#", "//"],
     };
+    let offset = offset.min(hay.len());
     let ls = line_start(hay, offset);
-    let line = &hay[ls..offset.min(hay.len())];
-    let trimmed_at = line.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(line.len());
-    let rest = &line[trimmed_at..];
-    if markers.iter().any(|m| rest.starts_with(m.as_bytes())) {
+    let full = &hay[ls..line_end(hay, offset)];
+    let trimmed_at = full.iter().position(|&b| b != b' ' && b != b'\t').unwrap_or(full.len());
+    // A match that starts on the marker itself (`# TODO ...`) is in the comment too.
+    if ls + trimmed_at <= offset && markers.iter().any(|m| full[trimmed_at..].starts_with(m.as_bytes())) {
         return true;
     }
+    let line = &full[..(offset - ls + 4).min(full.len())];
+    let limit = offset - ls;
     // An inline comment: a marker outside single/double quotes before the offset. Block-comment
     // continuations (`*`) only count at the line start, so skip them here.
     let (mut sq, mut dq) = (false, false);
     let mut i = 0;
-    while i < line.len() {
+    while i <= limit && i < line.len() {
         let b = line[i];
         match b {
             b'\\' => {
@@ -165,6 +168,11 @@ pub fn dedup(rules: &RuleSet, mut ms: Vec<Match>) -> Vec<Match> {
             if taken[j] || rs[ms[j].rule].category != cat {
                 continue;
             }
+            // Secrets merge on any overlap (one credential, several rules); other categories only
+            // on the same span, so a multi-line match never hides a different finding inside it.
+            if cat != Category::Secret && ms[j].rule != best.rule && ms[j].value_span() != best.value_span() {
+                continue;
+            }
             taken[j] = true;
             group_end = group_end.max(e);
             let cand = &ms[j];
@@ -211,5 +219,8 @@ mod tests {
         assert!(t("a(); // X", js));
         assert!(!t("u = 'https://X'", js));
         assert!(!t("u = https://X", js));
+        let on_marker = |s: &str, l| in_comment(s.as_bytes(), s.find('#').unwrap(), l);
+        assert!(on_marker("x = 1  # TODO", py));
+        assert!(on_marker("# TODO", py));
     }
 }

@@ -2,10 +2,14 @@
 //! most often that is not a credential. Each check is a few byte comparisons on the captured
 //! value (and, for `hash`, the captured `key` name).
 //!
-//! - `identifier`: letters, `_`, `-` and `.` only, no digit (`PASSWORD_FIELD`, `getToken`,
-//!   `self.secret`).
-//! - `code`: brackets, `$`, `%`, `\`, `;`, `,`, `://`, a call or a dotted path (`os.environ[`,
-//!   `request.headers.get(`, `config.db.password`), or a `data:` URI.
+//! - `identifier`: letters, `_`, `-` and `.` only, no digit, in one case or camelCase with at most
+//!   a quarter of the letters upper-case (`PASSWORD_FIELD`, `getToken`, `self.secret`); random
+//!   mixed-case letters (`KGzwgZFqRBeNczb`) are not identifiers.
+//! - `code`: brackets, a backslash, a backtick, `://`, a `%s`/`%(` format, a call or a dotted path
+//!   (`os.environ[`, `request.headers.get(`, `config.db.password`), or a `data:` URI.
+//! - `non-secret-key`: the `key` names something about a secret rather than the secret: it ends in
+//!   `id`, `name`, `url`, `uri`, `endpoint`, `path`, `file`, `type`, `ref`, `field`, `header`,
+//!   `policy`, `length`, `ttl`, `expiry`, `version`, ..., or says `public`, `publishable`, `csrf`.
 //! - `uuid`: 8-4-4-4-12 hex.
 //! - `hash`: hex or base64 under a name that says hash (`sha`, `md5`, `digest`, `checksum`,
 //!   `integrity`, `fingerprint`, `etag`, `hash`), or an SRI value (`sha512-...`).
@@ -26,10 +30,12 @@ pub enum Shape {
     Path,
     Number,
     Weak,
+    NonSecretKey,
 }
 
 impl Shape {
-    pub const NAMES: &'static [&'static str] = &["identifier", "code", "uuid", "hash", "path", "number", "weak"];
+    pub const NAMES: &'static [&'static str] =
+        &["identifier", "code", "uuid", "hash", "path", "number", "weak", "non-secret-key"];
 
     pub fn parse(s: &str) -> Option<Shape> {
         Some(match s {
@@ -40,6 +46,7 @@ impl Shape {
             "path" => Shape::Path,
             "number" => Shape::Number,
             "weak" => Shape::Weak,
+            "non-secret-key" => Shape::NonSecretKey,
             _ => return None,
         })
     }
@@ -57,16 +64,65 @@ impl Shape {
             Shape::Path => is_path(value),
             Shape::Number => !value.is_empty() && value.iter().all(|b| b.is_ascii_digit() || b".-_:".contains(b)),
             Shape::Weak => is_weak(value),
+            Shape::NonSecretKey => is_non_secret_key(key),
         }
     }
 }
 
 fn is_identifier(v: &[u8]) -> bool {
-    !v.is_empty() && v.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_' || b == b'-' || b == b'.')
+    if v.is_empty() || !v.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_' || b == b'-' || b == b'.') {
+        return false;
+    }
+    let letters = v.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let upper = v.iter().filter(|b| b.is_ascii_uppercase()).count();
+    upper == 0 || upper == letters || upper * 4 <= letters
+}
+
+/// Suffixes (after `_`, `-`, `.` or a camelCase boundary, or the whole key) that name metadata.
+const NON_SECRET_SUFFIXES: &[&str] = &[
+    "id", "ids", "name", "names", "url", "uri", "urls", "endpoint", "path", "file", "filename", "dir", "type",
+    "kind", "ref", "field", "header", "param", "policy", "length", "len", "count", "size", "ttl", "expiry",
+    "expires", "expiration", "timeout", "version", "format", "prefix", "suffix", "label", "hint", "enabled",
+    "required", "regex", "pattern", "mode", "scope", "scopes", "arn", "location", "provider", "manager", "store",
+    "env", "var", "variable", "key_name", "keyname", "placeholder", "hash", "digest",
+];
+
+fn is_non_secret_key(key: &[u8]) -> bool {
+    if key.is_empty() {
+        return false;
+    }
+    let k = String::from_utf8_lossy(key);
+    let lower = k.to_ascii_lowercase();
+    if ["public", "publishable", "csrf", "xsrf"].iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    // Split into words at separators and camelCase boundaries; look at the last word.
+    let mut words: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = k.trim_matches(|c| c == '"' || c == '\'').chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' || c == '-' || c == '.' {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase() && i > 0 && chars[i - 1].is_ascii_lowercase() && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words.last().is_some_and(|w| NON_SECRET_SUFFIXES.contains(&w.as_str()))
 }
 
 fn is_code(v: &[u8]) -> bool {
-    if v.iter().any(|b| b"()[]{}<>$%\\;,`|&".contains(b)) {
+    if v.iter().any(|b| b"()[]{}<>\\;,`".contains(b)) {
+        return true;
+    }
+    if v.windows(2).any(|w| w[0] == b'%' && b"sd(".contains(&w[1])) {
         return true;
     }
     if memchr::memmem::find(v, b"://").is_some() || v.starts_with(b"data:") || v.starts_with(b"@") {
@@ -150,6 +206,16 @@ mod tests {
     #[test]
     fn shapes() {
         assert!(Shape::Identifier.matches(b"PASSWORD_FIELD", b""));
+        assert!(Shape::Identifier.matches(b"getAccessTokenForUser", b""));
+        assert!(!Shape::Identifier.matches(b"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", b""));
+        assert!(!Shape::Code.matches(b"super$ecret&more", b""));
+        assert!(Shape::Code.matches(b"Hello %s", b""));
+        assert!(Shape::NonSecretKey.matches(b"x", b"credentialId"));
+        assert!(Shape::NonSecretKey.matches(b"x", b"LLM_SECRET_NAME"));
+        assert!(Shape::NonSecretKey.matches(b"x", b"dev.credentials.url"));
+        assert!(Shape::NonSecretKey.matches(b"x", b"publicToken"));
+        assert!(!Shape::NonSecretKey.matches(b"x", b"DB_PASSWORD"));
+        assert!(!Shape::NonSecretKey.matches(b"x", b"apiKey"));
         assert!(!Shape::Identifier.matches(b"hunter22", b""));
         assert!(Shape::Code.matches(b"os.environ[", b""));
         assert!(Shape::Code.matches(b"config.db.password", b""));
