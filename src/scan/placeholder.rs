@@ -31,7 +31,7 @@ const WORDS: &[&str] = &[
 ];
 
 /// Runs that mask a value wherever they appear.
-const MASKS: &[&str] = &["xxxx", "****", "....", "<<<", ">>>", "•••"];
+const MASKS: &[&str] = &["xxxx", "****", "....", "####", "<<<", ">>>", "•••"];
 
 /// Returns why `secret` is a placeholder, or None when it may be real.
 pub fn placeholder_reason(secret: &[u8]) -> Option<&'static str> {

@@ -16,8 +16,8 @@
 //! - `path`: starts with `/`, `./`, `../`, `~/` or a drive letter, or ends in a file extension
 //!   such as `.pem`, `.key`, `.json`.
 //! - `number`: digits with `.`, `-`, `_`, `:` (versions, dates, ports).
-//! - `weak`: too little randomness for its alphabet: hex needs 16+ chars and 3.0 bits/byte; other
-//!   values under 12 chars need 3 character classes and 2.5 bits, longer ones 2 classes and 3.0 bits.
+//! - `weak`: too little randomness for its alphabet: hex needs 16+ chars and 3.0 bits/byte; values
+//!   under 12 chars need letters plus a digit or symbol and 2.5 bits, longer ones 2 classes and 3.0 bits.
 
 use super::entropy::shannon;
 
@@ -177,6 +177,15 @@ fn is_path(v: &[u8]) -> bool {
     .any(|e| lower.ends_with(e.as_bytes()))
 }
 
+fn classes_of(v: &[u8]) -> (bool, bool, bool, bool) {
+    (
+        v.iter().any(|b| b.is_ascii_lowercase()),
+        v.iter().any(|b| b.is_ascii_uppercase()),
+        v.iter().any(|b| b.is_ascii_digit()),
+        v.iter().any(|b| !b.is_ascii_alphanumeric()),
+    )
+}
+
 fn is_weak(v: &[u8]) -> bool {
     let h = shannon(v);
     let hex = v.iter().all(|b| b.is_ascii_hexdigit());
@@ -193,7 +202,10 @@ fn is_weak(v: &[u8]) -> bool {
     .filter(|&&x| x)
     .count();
     if v.len() < 12 {
-        classes < 3 || h < 2.5
+        // Short values need a digit or a symbol besides letters (`super$ecret`, `hunter22`), not
+        // just mixed case (`FooBar`).
+        let digit_or_symbol = classes_of(v).2 || classes_of(v).3;
+        classes < 2 || !digit_or_symbol || h < 2.5
     } else {
         classes < 2 || h < 3.0
     }
@@ -229,6 +241,8 @@ mod tests {
         assert!(Shape::Weak.matches(b"aaaaaaaaaaaa", b""));
         assert!(Shape::Weak.matches(b"password", b""));
         assert!(!Shape::Weak.matches(b"q8Xz!p2Lm9", b""));
+        assert!(!Shape::Weak.matches(b"super$ecret", b""));
+        assert!(Shape::Weak.matches(b"FooBarBaz", b""));
         assert!(!Shape::Weak.matches(b"wJalrXUtnFEMIK7MDENGbPxRfiCYzq3Pk8Nf2a", b""));
     }
 }
