@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Recall and false positives of residue's secret rules on the peer scanners' published test vectors.
+
+Usage: scripts/peer-eval.py [--residue PATH] [--corpus DIR] [--misses] [--flagged]
+
+Each vector's text is written to its own file (no extension, so no language scoping or path
+context applies), one residue run scans them all, and each file counts as found when residue
+reports at least one `secret` finding in it. Negatives that are word for word another vector's
+positive are counted as positives (see ../shared/corpus/peer/README.md).
+"""
+import argparse, collections, json, os, subprocess, sys, tempfile
+
+here = os.path.dirname(os.path.abspath(__file__))
+ap = argparse.ArgumentParser()
+ap.add_argument("--residue", default=os.path.join(here, "..", "target", "release", "residue"))
+ap.add_argument("--rules", default=None, help="load rules from this path (residue --rules)")
+ap.add_argument("--corpus", default=os.path.join(here, "..", "..", "shared", "corpus", "peer"))
+ap.add_argument("--misses", action="store_true", help="list positives not reported")
+ap.add_argument("--flagged", action="store_true", help="list negatives reported")
+args = ap.parse_args()
+
+rows = []
+for name in ("gitleaks.jsonl", "noseyparker.jsonl"):
+    with open(os.path.join(args.corpus, name)) as f:
+        rows += [json.loads(l) for l in f if l.strip()]
+positive_texts = {r["text"] for r in rows if r["label"] == "positive"}
+
+with tempfile.TemporaryDirectory() as d:
+    for i, r in enumerate(rows):
+        with open(os.path.join(d, f"v{i:05d}"), "w") as f:
+            f.write(r["text"])
+    extra = ["--rules", os.path.abspath(args.rules)] if args.rules else []
+    out = subprocess.run([os.path.abspath(args.residue)] + extra + ["scan", "-q", "--no-ignore", "--format", "jsonl", "--category", "secret", "."],
+                         cwd=d, capture_output=True, text=True)
+    if out.returncode not in (0, 1):
+        sys.exit(f"residue failed ({out.returncode}): {out.stderr}")
+found = collections.defaultdict(list)
+for line in out.stdout.splitlines():
+    v = json.loads(line)
+    found[int(v["path"].lstrip("v"))].append(v["rule"])
+
+stats = collections.defaultdict(lambda: collections.Counter())
+misses, flagged = [], []
+for i, r in enumerate(rows):
+    src = r["source"]
+    label = r["label"]
+    if label == "negative" and r["text"] in positive_texts:
+        label = "positive"
+    hit = i in found
+    stats[src][(label, hit)] += 1
+    if label == "positive" and not hit:
+        misses.append((src, r["rule_id"], r["text"][:160].replace("\n", "\\n")))
+    if label == "negative" and hit:
+        flagged.append((src, r["rule_id"], found[i], r["text"][:160].replace("\n", "\\n")))
+
+for src, c in sorted(stats.items()):
+    pos = c[("positive", True)] + c[("positive", False)]
+    neg = c[("negative", True)] + c[("negative", False)]
+    print(f"{src:12s} positives reported {c[('positive', True)]}/{pos} = {100.0 * c[('positive', True)] / max(pos, 1):.1f}%   "
+          f"negatives reported {c[('negative', True)]}/{neg} = {100.0 * c[('negative', True)] / max(neg, 1):.1f}%")
+tp = sum(c[("positive", True)] for c in stats.values())
+pos = sum(c[("positive", True)] + c[("positive", False)] for c in stats.values())
+fp = sum(c[("negative", True)] for c in stats.values())
+neg = sum(c[("negative", True)] + c[("negative", False)] for c in stats.values())
+print(f"{'all':12s} positives reported {tp}/{pos} = {100.0 * tp / pos:.1f}%   negatives reported {fp}/{neg} = {100.0 * fp / neg:.1f}%")
+if args.misses:
+    by_rule = collections.Counter((s, r) for s, r, _ in misses)
+    print("\nmissed positives by peer rule:")
+    for (s, r), n in by_rule.most_common():
+        ex = next(t for s2, r2, t in misses if s2 == s and r2 == r)
+        print(f"  {n:4d} {s}:{r}  e.g. {ex}")
+if args.flagged:
+    print("\nreported negatives:")
+    for s, r, ours, t in flagged:
+        print(f"  {s}:{r} -> {','.join(sorted(set(ours)))}  {t}")
