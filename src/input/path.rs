@@ -294,6 +294,7 @@ fn detect_language(path: &str) -> (Option<Language>, Option<Language>) {
 }
 
 const TEST_DIRS: &[&str] = &[
+    "t",
     "test",
     "tests",
     "__tests__",

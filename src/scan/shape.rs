@@ -62,7 +62,7 @@ impl Shape {
             Shape::Uuid => is_uuid(value),
             Shape::Hash => is_hash(value, key),
             Shape::Path => is_path(value),
-            Shape::Number => !value.is_empty() && value.iter().all(|b| b.is_ascii_digit() || b".-_:".contains(b)),
+            Shape::Number => is_number(value),
             Shape::Weak => is_weak(value),
             Shape::NonSecretKey => is_non_secret_key(key),
         }
@@ -70,12 +70,22 @@ impl Shape {
 }
 
 fn is_identifier(v: &[u8]) -> bool {
+    // snake_case or SCREAMING_SNAKE names, digits allowed (`WIN32_ERROR`, `_bindgen_ty_3`): random
+    // tokens mix cases and rarely hold an underscore.
+    let snake = v.contains(&b'_')
+        && v.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        && (!v.iter().any(|b| b.is_ascii_lowercase()) || !v.iter().any(|b| b.is_ascii_uppercase()));
+    if snake {
+        return true;
+    }
     if v.is_empty() || !v.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_' || b == b'-' || b == b'.') {
         return false;
     }
     let letters = v.iter().filter(|b| b.is_ascii_alphabetic()).count();
     let upper = v.iter().filter(|b| b.is_ascii_uppercase()).count();
-    upper == 0 || upper == letters || upper * 4 <= letters
+    // CamelCase names run about 1 capital in 4-6 letters (`DHPrivateKey` 4 in 12); random letters
+    // about 1 in 2.
+    upper == 0 || upper == letters || upper * 5 <= letters * 2
 }
 
 /// Suffixes (after `_`, `-`, `.` or a camelCase boundary, or the whole key) that name metadata.
@@ -93,7 +103,15 @@ fn is_non_secret_key(key: &[u8]) -> bool {
     }
     let k = String::from_utf8_lossy(key);
     let lower = k.to_ascii_lowercase();
-    if ["public", "publishable", "csrf", "xsrf"].iter().any(|w| lower.contains(w)) {
+    if ["public", "publishable", "csrf", "xsrf", "::"].iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    // Pagination, idempotency and sync tokens are opaque cursors, not credentials.
+    let squashed: String = lower.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    if ["nexttoken", "pagetoken", "continuationtoken", "clienttoken", "synctoken", "paginationtoken", "resumetoken", "idempotencytoken", "purchasetoken", "verificationtoken"]
+        .iter()
+        .any(|w| squashed.ends_with(w))
+    {
         return true;
     }
     // Split into words at separators and camelCase boundaries; look at the last word.
@@ -125,7 +143,12 @@ fn is_code(v: &[u8]) -> bool {
     if v.windows(2).any(|w| w[0] == b'%' && b"sd(".contains(&w[1])) {
         return true;
     }
-    if memchr::memmem::find(v, b"://").is_some() || v.starts_with(b"data:") || v.starts_with(b"@") {
+    if memchr::memmem::find(v, b"://").is_some() || v.starts_with(b"data:") {
+        return true;
+    }
+    // A path in a type system (`windows_sys::core::PCWSTR`, `AWS::IAM::AccessKey`), a reference,
+    // a pointer, a decorator or a colour.
+    if memchr::memmem::find(v, b"::").is_some() || v.first().is_some_and(|b| b"&*@#".contains(b)) {
         return true;
     }
     // A dotted path of identifiers: config.db.password, process.env.TOKEN, this.token.
@@ -136,6 +159,25 @@ fn is_code(v: &[u8]) -> bool {
                 && (p[0].is_ascii_alphabetic() || p[0] == b'_')
                 && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
         })
+}
+
+/// Digits with separators, optionally a hex literal or a numeric type suffix (`12288i32`,
+/// `0x80098031_u32`, `1325u32`, `30L`).
+fn is_number(v: &[u8]) -> bool {
+    let lower = v.to_ascii_lowercase();
+    let mut t: &[u8] = &lower;
+    for suffix in [&b"u8"[..], b"u16", b"u32", b"u64", b"u128", b"usize", b"i8", b"i16", b"i32", b"i64", b"i128", b"isize", b"f32", b"f64", b"ul", b"ll", b"l", b"u"] {
+        if let Some(rest) = t.strip_suffix(suffix) {
+            if rest.last().is_some_and(|b| b.is_ascii_digit() || *b == b'_') {
+                t = rest;
+                break;
+            }
+        }
+    }
+    if let Some(hex) = t.strip_prefix(b"0x") {
+        return !hex.is_empty() && hex.iter().all(|b| b.is_ascii_hexdigit() || *b == b'_');
+    }
+    !t.is_empty() && t.iter().all(|b| b.is_ascii_digit() || b".-_:".contains(b))
 }
 
 fn is_uuid(v: &[u8]) -> bool {
@@ -226,6 +268,14 @@ mod tests {
         assert!(Shape::NonSecretKey.matches(b"x", b"LLM_SECRET_NAME"));
         assert!(Shape::NonSecretKey.matches(b"x", b"dev.credentials.url"));
         assert!(Shape::NonSecretKey.matches(b"x", b"publicToken"));
+        assert!(Shape::NonSecretKey.matches(b"x", b"AWS::SecretsManager::Secret"));
+        assert!(Shape::Code.matches(b"windows_sys::core::PCWSTR", b""));
+        assert!(Shape::Code.matches(b"#ansibrightgreen", b""));
+        assert!(Shape::Identifier.matches(b"DHPrivateKey", b""));
+        assert!(Shape::Identifier.matches(b"WIN32_ERROR", b""));
+        assert!(Shape::Identifier.matches(b"_bindgen_ty_3", b""));
+        assert!(!Shape::Identifier.matches(b"k3Jd9_Lq2Xv8Rm4Tz7Wp", b""));
+        assert!(Shape::NonSecretKey.matches(b"x", b"NextContinuationToken"));
         assert!(!Shape::NonSecretKey.matches(b"x", b"DB_PASSWORD"));
         assert!(!Shape::NonSecretKey.matches(b"x", b"apiKey"));
         assert!(!Shape::Identifier.matches(b"hunter22", b""));
@@ -238,6 +288,9 @@ mod tests {
         assert!(Shape::Path.matches(b"/etc/secret", b""));
         assert!(Shape::Path.matches(b"certs/server.key", b""));
         assert!(Shape::Number.matches(b"2024-01-01", b""));
+        assert!(Shape::Number.matches(b"983551u32", b""));
+        assert!(Shape::Number.matches(b"0x80098031_u32", b""));
+        assert!(!Shape::Number.matches(b"9f86d081884c7d65", b""));
         assert!(Shape::Weak.matches(b"aaaaaaaaaaaa", b""));
         assert!(Shape::Weak.matches(b"password", b""));
         assert!(!Shape::Weak.matches(b"q8Xz!p2Lm9", b""));
