@@ -7,9 +7,14 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::{Cli, ColorChoice, Command, ListFormat, RulesCommand, ScanArgs};
+use crate::baseline::Baseline;
+use crate::cli::{BaselineCommand, Cli, ColorChoice, Command, ConfigCommand, ListFormat, RulesCommand, ScanArgs};
+use crate::config::{Config, PathFilter};
+use crate::finding::{DropReason, Dropped, Finding, Match};
 use crate::input::walk::{walk, Collected, WalkOptions};
 use crate::report::{sort_findings, Format, Report};
+use crate::stats::Stats;
+use crate::suppress::Suppress;
 use crate::rules::check;
 use crate::rules::{Category, RuleSet, Severity};
 use crate::scan::{ScanOptions, Scanner};
@@ -26,6 +31,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Scan(args) => scan(&cli.rules, args),
         Command::Rules { command } => rules_cmd(&cli.rules, command),
+        Command::Baseline { command } => baseline_cmd(&cli.rules, command),
+        Command::Config { command } => config_cmd(command),
     }
 }
 
@@ -57,24 +64,165 @@ fn parse_categories(list: &[String]) -> Result<Vec<Category>> {
         .collect()
 }
 
-fn scan(rule_paths: &[PathBuf], args: ScanArgs) -> Result<Outcome> {
-    let started = Instant::now();
-    let categories = parse_categories(&args.category)?;
-    let min_severity = match &args.min_severity {
-        None => None,
-        Some(s) => Some(
+fn parse_severity(s: &Option<String>) -> Result<Option<Severity>> {
+    match s {
+        None => Ok(None),
+        Some(s) => Ok(Some(
             Severity::parse(&s.to_ascii_lowercase())
                 .with_context(|| format!("unknown severity {s:?} (low, medium, high, critical)"))?,
-        ),
-    };
-    let rules = load_rules(rule_paths)?.narrowed(&categories, min_severity).context("narrowing rules")?;
-    let opts = ScanOptions {
-        show_secrets: args.show_secrets,
-        prefilter: !args.no_prefilter,
-        explain: args.explain,
-        dedup: true,
-    };
-    let scanner = Scanner::new(&rules, opts);
+        )),
+    }
+}
+
+/// What the command line and the team's config (`.residue.toml`) decide for one scan, built once
+/// and shared by every scan mode (tree walk, and the git modes): the rule set, the suppression the
+/// `Scanner` applies (`Scanner::with_suppress`), the walk's path exclusion and the `Policy` applied
+/// to the collected results.
+pub struct Setup {
+    pub rules: RuleSet,
+    pub suppress: Suppress,
+    pub exclude: Option<PathFilter>,
+    pub policy: Policy,
+    /// The config file in use, if any.
+    pub config: Option<PathBuf>,
+}
+
+impl Setup {
+    /// `use_baseline`: filter by the baseline (`--baseline` or the config's); off for
+    /// `baseline create/update`, which must see every finding.
+    pub fn new(rule_paths: &[PathBuf], args: &ScanArgs, use_baseline: bool) -> Result<Setup> {
+        let config_path = if args.no_config {
+            None
+        } else {
+            args.config.clone().or_else(|| crate::config::discover(&args.paths))
+        };
+        let config = match &config_path {
+            None => None,
+            Some(p) => Some(Config::load(p).context("invalid config")?),
+        };
+        let mut rules = load_rules(rule_paths)?;
+        if let Some(cfg) = &config {
+            for n in &cfg.notes {
+                eprintln!("residue: note: {}: {n}", cfg.name);
+            }
+            let (set, warnings) = cfg.apply_rules(rules).context("invalid config")?;
+            for w in warnings {
+                eprintln!("residue: warning: {w}");
+            }
+            rules = set;
+        }
+        let cfg_scan = config.as_ref().map(|c| &c.file.scan);
+        let min_severity =
+            parse_severity(&args.min_severity)?.or(cfg_scan.and_then(|s| s.min_severity).map(|s| s.get()));
+        let fail_on = parse_severity(&args.fail_on)?.or(cfg_scan.and_then(|s| s.fail_on).map(|s| s.get()));
+        let categories = parse_categories(&args.category)?;
+        let rules = rules.narrowed(&categories, min_severity).context("narrowing rules")?;
+        let baseline = match (&args.baseline, config.as_ref().and_then(|c| c.baseline_path())) {
+            _ if !use_baseline => None,
+            (Some(p), _) => Some(Baseline::load(p).context("invalid baseline")?),
+            (None, Some(p)) if p.exists() => Some(Baseline::load(&p).context("invalid baseline")?),
+            (None, Some(p)) => {
+                eprintln!("residue: note: the config's baseline {} does not exist yet", p.display());
+                None
+            }
+            (None, None) => None,
+        };
+        let (suppress, exclude) = match &config {
+            Some(c) => (c.suppress()?, c.exclude()?),
+            None => (Suppress::default(), None),
+        };
+        let policy =
+            Policy { min_severity, fail_on, baseline, explain: args.explain, show_suppressed: args.show_suppressed };
+        Ok(Setup { rules, suppress, exclude, policy, config: config_path })
+    }
+
+    pub fn scan_options(&self, args: &ScanArgs) -> ScanOptions {
+        ScanOptions { show_secrets: args.show_secrets, prefilter: !args.no_prefilter, explain: args.explain, dedup: true }
+    }
+}
+
+/// What happens to a scan's results after matching, the same for every scan mode: findings below
+/// the minimum severity go; findings in the baseline become dropped entries (reason `baseline`);
+/// suppressions (inline, config allow-lists, baseline) are counted in `stats`; dropped entries are
+/// kept for `--explain` (all) or `--show-suppressed` (suppressions only); everything is sorted.
+pub struct Policy {
+    pub min_severity: Option<Severity>,
+    /// Exit 1 only for findings at least this severe.
+    pub fail_on: Option<Severity>,
+    pub baseline: Option<Baseline>,
+    pub explain: bool,
+    pub show_suppressed: bool,
+}
+
+impl Policy {
+    /// Applies the policy to what a scan collected (see the type's docs). Every scan mode calls
+    /// this once on all its findings and dropped candidates.
+    pub fn finish(
+        &self,
+        rules: &RuleSet,
+        mut findings: Vec<Finding>,
+        mut dropped: Vec<(Dropped, Finding)>,
+        stats: &mut Stats,
+    ) -> (Vec<Finding>, Vec<(Dropped, Finding)>) {
+        if let Some(m) = self.min_severity {
+            findings.retain(|f| f.severity >= m);
+            dropped.retain(|(_, f)| f.severity >= m);
+        }
+        if let Some(b) = &self.baseline {
+            let (old, new): (Vec<Finding>, Vec<Finding>) =
+                findings.into_iter().partition(|f| b.contains(&f.fingerprint));
+            findings = new;
+            for f in old {
+                let m = Match {
+                    rule: f.rule,
+                    start: f.start,
+                    end: f.end,
+                    secret: None,
+                    confidence: f.confidence,
+                    checksum: f.checksum,
+                    also: Vec::new(),
+                };
+                dropped.push((Dropped { m, reason: DropReason::Baseline, detail: String::new() }, f));
+            }
+        }
+        stats.suppressed = dropped.iter().filter(|(d, _)| matches!(d.reason, DropReason::Suppressed | DropReason::ConfigAllow)).count() as u64;
+        stats.baselined = dropped.iter().filter(|(d, _)| d.reason == DropReason::Baseline).count() as u64;
+        if !self.explain {
+            dropped.retain(|(d, _)| self.show_suppressed && d.reason.is_suppression());
+        }
+        sort_findings(&mut findings, rules);
+        dropped.sort_by(|a, b| {
+            (&a.1.path, a.1.line, a.1.column, a.1.rule).cmp(&(&b.1.path, b.1.line, b.1.column, b.1.rule))
+        });
+        stats.findings = findings.len() as u64;
+        (findings, dropped)
+    }
+
+    /// The exit status: 1 when a finding at least as severe as `fail_on` (any, by default) was
+    /// reported; else 2 if an error occurred; else 0.
+    pub fn outcome(&self, findings: &[Finding], errors: &[String]) -> Outcome {
+        if findings.iter().any(|f| self.fail_on.is_none_or(|m| f.severity >= m)) {
+            Outcome::Findings
+        } else if !errors.is_empty() {
+            Outcome::Error
+        } else {
+            Outcome::Clean
+        }
+    }
+}
+
+/// One scan's results after `Policy::finish`.
+pub struct Scanned {
+    pub findings: Vec<Finding>,
+    pub dropped: Vec<(Dropped, Finding)>,
+    pub errors: Vec<String>,
+    pub stats: Stats,
+}
+
+/// Runs the scan `args` asks for with `setup` and applies the policy.
+pub fn collect(setup: &Setup, args: &ScanArgs, started: Instant) -> Result<Scanned> {
+    let rules = &setup.rules;
+    let scanner = Scanner::new(rules, setup.scan_options(args)).with_suppress(&setup.suppress);
     let threads = args.threads.unwrap_or(0);
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let collected = Collected::default();
@@ -89,23 +237,25 @@ fn scan(rule_paths: &[PathBuf], args: ScanArgs) -> Result<Outcome> {
         threads,
         limits: crate::input::read::ReadLimits { max_file_size: args.max_file_size, ..Default::default() },
         respect_ignore: !args.no_ignore,
-        exclude: None,
+        exclude: setup.exclude.clone(),
     };
     walk(&roots, &scanner, &wopts, &collected);
 
-    let mut findings = collected.findings.into_inner().unwrap_or_else(|e| e.into_inner());
-    if let Some(m) = min_severity {
-        findings.retain(|f| f.severity >= m);
-    }
-    sort_findings(&mut findings, &rules);
-    let mut dropped = collected.dropped.into_inner().unwrap_or_else(|e| e.into_inner());
-    dropped
-        .sort_by(|a, b| (&a.1.path, a.1.line, a.1.column, a.1.rule).cmp(&(&b.1.path, b.1.line, b.1.column, b.1.rule)));
+    let findings = collected.findings.into_inner().unwrap_or_else(|e| e.into_inner());
+    let dropped = collected.dropped.into_inner().unwrap_or_else(|e| e.into_inner());
     let errors = collected.errors.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut stats = collected.counters.snapshot();
-    stats.findings = findings.len() as u64;
+    let (findings, dropped) = setup.policy.finish(rules, findings, dropped, &mut stats);
     stats.rules = rules.len() as u64;
     stats.duration_ms = started.elapsed().as_millis() as u64;
+    Ok(Scanned { findings, dropped, errors, stats })
+}
+
+fn scan(rule_paths: &[PathBuf], args: ScanArgs) -> Result<Outcome> {
+    let started = Instant::now();
+    let setup = Setup::new(rule_paths, &args, true)?;
+    let Scanned { findings, dropped, errors, stats } = collect(&setup, &args, started)?;
+    let rules = &setup.rules;
 
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let color = match args.color {
@@ -114,7 +264,7 @@ fn scan(rule_paths: &[PathBuf], args: ScanArgs) -> Result<Outcome> {
         ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let report = Report {
-        rules: &rules,
+        rules,
         findings: &findings,
         dropped: &dropped,
         stats: &stats,
@@ -126,13 +276,65 @@ fn scan(rule_paths: &[PathBuf], args: ScanArgs) -> Result<Outcome> {
     if !args.quiet {
         eprintln!("{}", summary(&report));
     }
-    Ok(if !findings.is_empty() {
-        Outcome::Findings
-    } else if !errors.is_empty() {
-        Outcome::Error
+    Ok(setup.policy.outcome(&findings, &errors))
+}
+
+/// `baseline create` / `baseline update`: scan without the baseline filter and write the file.
+fn baseline_cmd(rule_paths: &[PathBuf], cmd: BaselineCommand) -> Result<Outcome> {
+    let started = Instant::now();
+    let (args, update) = match cmd {
+        BaselineCommand::Create(a) => (a, false),
+        BaselineCommand::Update(a) => (a, true),
+    };
+    let setup = Setup::new(rule_paths, &args, false)?;
+    let file = match &args.output {
+        Some(p) => p.clone(),
+        None => match &setup.config {
+            Some(c) => Config::load(c)?.baseline_path().unwrap_or_else(|| PathBuf::from(".residue-baseline")),
+            None => PathBuf::from(".residue-baseline"),
+        },
+    };
+    let scanned = collect(&setup, &args, started)?;
+    let current = Baseline::from_findings(&scanned.findings, &setup.rules);
+    let (baseline, verb) = if update {
+        let mut old = Baseline::load(&file).context("invalid baseline")?;
+        let before = old.len();
+        old.retain(|fp| current.contains(fp));
+        let n = before - old.len();
+        (old, format!("dropped {n} entr{} no longer found", if n == 1 { "y" } else { "ies" }))
     } else {
-        Outcome::Clean
-    })
+        let n = current.len();
+        (current, format!("recorded {n} finding{}", if n == 1 { "" } else { "s" }))
+    };
+    baseline.save(&file).context("writing the baseline")?;
+    if !args.quiet {
+        eprintln!("residue: {}: {verb}, {} entries", file.display(), baseline.len());
+    }
+    Ok(if scanned.errors.is_empty() { Outcome::Clean } else { Outcome::Error })
+}
+
+/// `config import FILE`: a gitleaks / Betterleaks config as .residue.toml text.
+fn config_cmd(cmd: ConfigCommand) -> Result<Outcome> {
+    match cmd {
+        ConfigCommand::Import { file, output } => {
+            let name = file.display().to_string();
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {name}"))?;
+            if !crate::config::import::looks_like_gitleaks(&text) {
+                bail!("{name}: not a gitleaks or Betterleaks config (no [[rules]], [allowlist] or [extend])");
+            }
+            let imported = crate::config::import::translate(&name, &text)?;
+            // What we write must load: check it the way `scan` will.
+            Config::parse(&name, &imported.text, PathBuf::from(".")).context("translated config does not load")?;
+            for n in &imported.notes {
+                eprintln!("residue: note: {n}");
+            }
+            match output {
+                Some(p) => std::fs::write(&p, &imported.text).with_context(|| format!("writing {}", p.display()))?,
+                None => io::stdout().write_all(imported.text.as_bytes())?,
+            }
+            Ok(Outcome::Clean)
+        }
+    }
 }
 
 fn write_report(report: &Report, format: Format, output: Option<&PathBuf>) -> Result<()> {
@@ -190,7 +392,10 @@ pub fn summary(r: &Report) -> String {
         let parts: Vec<String> = s.files_skipped.iter().map(|(k, v)| format!("{v} {k}")).collect();
         format!(", {skipped} skipped ({})", parts.join(", "))
     };
-    let suppressed = if s.suppressed > 0 { format!(", {} suppressed", s.suppressed) } else { String::new() };
+    let mut suppressed = if s.suppressed > 0 { format!(", {} suppressed", s.suppressed) } else { String::new() };
+    if s.baselined > 0 {
+        suppressed.push_str(&format!(", {} in baseline", s.baselined));
+    }
     format!(
         "residue: {findings}{suppressed} in {} file{} ({}) scanned{skipped}, {} error{}, {:.2}s",
         s.files_scanned,

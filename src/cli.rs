@@ -31,6 +31,37 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Record accepted findings so later scans report only new ones.
+    Baseline {
+        #[command(subcommand)]
+        command: BaselineCommand,
+    },
+    /// Work with configuration files (.residue.toml).
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan and write every current finding to the baseline file (-o FILE, default
+    /// .residue-baseline or the config's [scan] baseline).
+    Create(ScanArgs),
+    /// Scan and drop the baseline entries that are no longer found (adds none).
+    Update(ScanArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Translate a gitleaks or Betterleaks TOML config into .residue.toml syntax.
+    Import {
+        /// The gitleaks config (e.g. .gitleaks.toml).
+        file: PathBuf,
+        /// Write here instead of standard output.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -89,6 +120,28 @@ pub struct ScanArgs {
     /// Do not print the summary line on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Use this config file instead of the discovered .residue.toml (a gitleaks or Betterleaks
+    /// config is translated on the fly).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any .residue.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Also list findings that inline markers, config allow-lists or the baseline suppressed.
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// Exit 1 only for findings at least this severe (low, medium, high, critical); the others
+    /// are still reported.
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
 
     /// Run every rule's regex over the whole input instead of using the keyword prefilter
     /// (slow; for checking that the prefilter never changes results).

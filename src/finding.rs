@@ -48,6 +48,8 @@ pub enum DropReason {
     Allow,
     AllowLine,
     Suppressed,
+    /// Allowed by an `[[allow]]` entry of the config.
+    ConfigAllow,
     Baseline,
 }
 
@@ -62,8 +64,15 @@ impl DropReason {
             DropReason::Allow => "matches an allow pattern",
             DropReason::AllowLine => "line matches an allow_line pattern",
             DropReason::Suppressed => "suppressed inline",
+            DropReason::ConfigAllow => "allowed by the config",
             DropReason::Baseline => "in the baseline",
         }
+    }
+
+    /// Dropped because a team said so (inline marker, config allow-list, baseline), not by a
+    /// rule's own filters: always counted (`stats.suppressed`) and listed by `--show-suppressed`.
+    pub fn is_suppression(self) -> bool {
+        matches!(self, DropReason::Suppressed | DropReason::ConfigAllow | DropReason::Baseline)
     }
 }
 

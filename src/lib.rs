@@ -23,7 +23,9 @@
 //! assert!(found.iter().any(|f| rules.rules()[f.rule].category == residue::rules::Category::Secret));
 //! ```
 pub mod app;
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod finding;
 pub mod input;
 pub mod location;
@@ -31,3 +33,4 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod stats;
+pub mod suppress;

@@ -77,6 +77,8 @@ pub struct Stats {
     pub errors: u64,
     pub findings: u64,
     pub suppressed: u64,
+    /// Findings left out because they are in the baseline.
+    pub baselined: u64,
     pub rules: u64,
     pub duration_ms: u64,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -7,3 +7,4 @@ mod corpus;
 mod engine;
 mod rules;
 mod sarif;
+mod workflow;

@@ -19,8 +19,9 @@ pub struct WalkOptions {
     pub limits: ReadLimits,
     /// Honour .gitignore / .ignore files (`--no-ignore` turns this off).
     pub respect_ignore: bool,
-    /// Extra per-path exclusion (config `[paths] exclude`); matched on the normalized path.
-    pub exclude: Option<globset::GlobSet>,
+    /// Extra per-path exclusion (config `[paths] exclude`), matched on the path relative to the
+    /// config's directory.
+    pub exclude: Option<crate::config::PathFilter>,
 }
 
 impl Default for WalkOptions {
@@ -126,7 +127,7 @@ pub fn walk(roots: &[PathBuf], scanner: &Scanner, opts: &WalkOptions, out: &Coll
             }
             let path = entry.path();
             if let Some(ex) = &opts.exclude {
-                if ex.is_match(FileInfo::new(path).path) {
+                if ex.is_excluded(path) {
                     out.counters.skipped(SkipReason::Excluded);
                     return WalkState::Continue;
                 }

@@ -2,8 +2,10 @@
 //! descriptions, help in text and markdown, tags, category, precision and a numeric
 //! `security-severity`; each result with a region (1-based lines and columns, code-point columns)
 //! and our versioned `partialFingerprints` key. No secret value appears anywhere: messages name
-//! the rule, snippets are redacted. GitHub keeps at most 25,000 results per run: past that the
-//! most severe are kept and a warning is printed.
+//! the rule, snippets are redacted. GitHub keeps at most 25,000 results per run and rejects files
+//! over 10 MB gzipped: past either limit the most severe results are kept (lowest severity dropped
+//! first) and a warning is printed. The gzipped size is estimated from the uncompressed size at a
+//! conservative 4:1 (`ASSUMED_GZIP_RATIO`; real residue SARIF compresses about 10:1).
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -102,21 +104,58 @@ pub fn path_uri(path: &str) -> String {
     out
 }
 
+/// GitHub rejects SARIF files over 10 MB gzipped.
+pub const MAX_GZIP_BYTES: usize = 10 * 1000 * 1000;
+
+/// The compression ratio assumed when estimating the gzipped size from the uncompressed one.
+/// residue's pretty-printed SARIF compresses about 10:1 (repeated keys, indentation, rule help
+/// stored once); 4:1 leaves a wide margin without linking a compressor just to measure.
+pub const ASSUMED_GZIP_RATIO: usize = 4;
+
 pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
-    // Keep the most severe results when over GitHub's limit; the kept ones stay in output order.
-    let mut keep: Vec<usize> = (0..r.findings.len()).collect();
-    if keep.len() > MAX_RESULTS {
-        keep.sort_by_key(|&i| (std::cmp::Reverse(r.findings[i].severity), i));
-        keep.truncate(MAX_RESULTS);
-        keep.sort();
+    write_within(r, w, MAX_GZIP_BYTES * ASSUMED_GZIP_RATIO)
+}
+
+/// Writes the SARIF document, keeping it at most `max_bytes` uncompressed (see `write`).
+pub fn write_within(r: &Report, w: &mut dyn Write, max_bytes: usize) -> io::Result<()> {
+    // Most severe first, then output order: the order in which results are kept when over a limit.
+    let mut by_severity: Vec<usize> = (0..r.findings.len()).collect();
+    by_severity.sort_by_key(|&i| (std::cmp::Reverse(r.findings[i].severity), i));
+    let mut n = by_severity.len();
+    if n > MAX_RESULTS {
+        n = MAX_RESULTS;
         eprintln!(
             "residue: warning: {} results exceed GitHub's limit of {MAX_RESULTS} per run; SARIF keeps the {MAX_RESULTS} most severe",
             r.findings.len()
         );
     }
+    loop {
+        let mut keep: Vec<usize> = by_severity[..n].to_vec();
+        keep.sort();
+        let mut buf = Vec::new();
+        serde_json::to_writer_pretty(&mut buf, &document(r, &keep))?;
+        buf.push(b'\n');
+        if buf.len() <= max_bytes || n == 0 {
+            if n < r.findings.len().min(MAX_RESULTS) {
+                eprintln!(
+                    "residue: warning: SARIF over GitHub's {} MB gzipped limit (estimated at {ASSUMED_GZIP_RATIO}:1); keeping the {n} most severe of {} results",
+                    MAX_GZIP_BYTES / 1_000_000,
+                    r.findings.len()
+                );
+            }
+            return w.write_all(&buf);
+        }
+        // Shrink in proportion to the excess, and by at least one result, lowest severity first.
+        let target = (n as u128 * max_bytes as u128 / buf.len() as u128) as usize;
+        n = target.min(n - 1) * 95 / 100;
+    }
+}
+
+/// The SARIF document holding the findings at indices `keep` (ascending).
+fn document(r: &Report, keep: &[usize]) -> Value {
     let mut rule_index: BTreeMap<usize, usize> = BTreeMap::new();
     let mut descriptors = Vec::new();
-    for &i in &keep {
+    for &i in keep {
         let ri = r.findings[i].rule;
         if let std::collections::btree_map::Entry::Vacant(e) = rule_index.entry(ri) {
             e.insert(descriptors.len());
@@ -169,7 +208,7 @@ pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
         .collect();
     let notifications: Vec<Value> =
         r.errors.iter().take(1000).map(|e| json!({"level": "error", "message": {"text": e}})).collect();
-    let doc = json!({
+    json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -188,7 +227,5 @@ pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
                 "properties": r.stats,
             }],
         }],
-    });
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
-    writeln!(w)
+    })
 }

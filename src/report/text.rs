@@ -50,8 +50,9 @@ pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
         let detail = if d.detail.is_empty() { String::new() } else { format!(" ({})", d.detail) };
         writeln!(
             w,
-            "{}dropped{} {}:{}:{}: {} {}: {}{}",
+            "{}{}{} {}:{}:{}: {} {}: {}{}",
             c(DIM),
+            if d.reason.is_suppression() { "suppressed" } else { "dropped" },
             c(RESET),
             f.path,
             f.line,

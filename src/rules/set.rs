@@ -110,6 +110,11 @@ impl RuleSet {
         &self.rules
     }
 
+    /// The rules, for changing them (config overrides) and building a new set.
+    pub fn into_rules(self) -> Vec<Rule> {
+        self.rules
+    }
+
     pub fn len(&self) -> usize {
         self.rules.len()
     }

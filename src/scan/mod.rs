@@ -39,6 +39,8 @@ impl Default for ScanOptions {
 pub struct Scanner<'r> {
     rules: &'r RuleSet,
     opts: ScanOptions,
+    /// Inline markers and config allow-lists (`suppress`); inline markers only unless set.
+    suppress: &'r crate::suppress::Suppress,
 }
 
 /// Per-thread scratch space, reused across blobs so the hot path does not allocate.
@@ -75,7 +77,13 @@ pub struct BlobScan {
 
 impl<'r> Scanner<'r> {
     pub fn new(rules: &'r RuleSet, opts: ScanOptions) -> Self {
-        Scanner { rules, opts }
+        Scanner { rules, opts, suppress: &crate::suppress::INLINE_ONLY }
+    }
+
+    /// Uses `suppress` (inline markers and the config's allow-lists) on every blob's matches.
+    pub fn with_suppress(mut self, suppress: &'r crate::suppress::Suppress) -> Self {
+        self.suppress = suppress;
+        self
     }
 
     pub fn rules(&self) -> &'r RuleSet {
@@ -89,7 +97,12 @@ impl<'r> Scanner<'r> {
     /// Scans one blob's bytes as the file `file`.
     pub fn scan(&self, file: &FileInfo, hay: &[u8], scratch: &mut Scratch) -> BlobScan {
         let mut out = BlobScan::default();
-        let (matches, dropped) = self.matches(file, hay, scratch, &mut out.rule_errors);
+        let (mut matches, mut dropped) = self.matches(file, hay, scratch, &mut out.rule_errors);
+        if !matches.is_empty() {
+            // Suppressed matches become `Dropped` entries, kept even without --explain so they are
+            // counted and can be listed (--show-suppressed): nothing disappears silently.
+            self.suppress.apply(self.rules, file, hay, &mut matches, &mut dropped);
+        }
         if matches.is_empty() && dropped.is_empty() {
             return out;
         }
@@ -100,7 +113,8 @@ impl<'r> Scanner<'r> {
             matches.iter().chain(dropped.iter().map(|d| &d.m)).filter_map(|m| m.secret).collect()
         };
         out.findings = self.locate(file, hay, &matches, &redact_spans);
-        if self.opts.explain {
+        // Without --explain, `dropped` holds only suppressions.
+        if !dropped.is_empty() {
             let ms: Vec<Match> = dropped.iter().map(|d| d.m.clone()).collect();
             let located = self.locate(file, hay, &ms, &redact_spans);
             out.dropped = dropped.into_iter().zip(located).collect();
