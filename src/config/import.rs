@@ -191,7 +191,7 @@ pub fn translate(name: &str, text: &str) -> Result<Imported, ConfigError> {
         let mut translated = None;
         let mut last_err = String::new();
         for cap in REPEAT_CAPS {
-            let (bounded, changed) = bound_repeats(regex, cap);
+            let (bounded, changed) = bound_repeats(&escape_literal_braces(regex), cap);
             let with_secret = match name_secret_group(&bounded, r.secret_group) {
                 Ok(s) => s,
                 Err(e) => {
@@ -248,6 +248,19 @@ pub fn translate(name: &str, text: &str) -> Result<Imported, ConfigError> {
         allows.push((a.clone(), rules, "gitleaks global allowlist".to_string()));
     }
 
+    for (a, _, fallback) in allows.iter_mut() {
+        for list in [&mut a.regexes, &mut a.paths] {
+            let mut kept = Vec::new();
+            for re in list.drain(..) {
+                let fixed = escape_literal_braces(&re);
+                match crate::rules::rule::compile_regex(&fixed) {
+                    Ok(_) => kept.push(fixed),
+                    Err(e) => notes.push(format!("{fallback}: regex {re:?} dropped: {e}")),
+                }
+            }
+            *list = kept;
+        }
+    }
     for (a, _, fallback) in &allows {
         if !a.commits.is_empty() {
             notes.push(format!("{fallback}: commits {:?} not supported (use a baseline)", a.commits));
@@ -381,6 +394,76 @@ fn kebab(s: &str) -> String {
     } else {
         out
     }
+}
+
+/// Go's regexp reads a `{` that does not start a repetition (`{{ .Values }}`) as a literal; our
+/// parser rejects it. Escapes such braces (outside character classes).
+pub fn escape_literal_braces(re: &str) -> String {
+    let chars: Vec<char> = re.chars().collect();
+    let mut out = String::with_capacity(re.len() + 8);
+    let mut in_class = false;
+    let mut in_repeat = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            out.push(c);
+            if let Some(&n) = chars.get(i + 1) {
+                out.push(n);
+                // `\p{L}`, `\x{41}`: the braces belong to the escape.
+                if (n == 'p' || n == 'P' || n == 'x') && chars.get(i + 2) == Some(&'{') {
+                    if let Some(end) = chars[i + 2..].iter().position(|&x| x == '}') {
+                        out.extend(&chars[i + 2..i + 3 + end]);
+                        i += 3 + end;
+                        continue;
+                    }
+                }
+            }
+            i += 2;
+            continue;
+        }
+        if in_class {
+            in_class = c != ']';
+            out.push(c);
+        } else if c == '[' {
+            in_class = true;
+            out.push(c);
+            for lit in ['^', ']'] {
+                if chars.get(i + 1) == Some(&lit) {
+                    out.push(lit);
+                    i += 1;
+                }
+            }
+        } else if c == '{' {
+            let close = chars[i + 1..].iter().position(|&x| x == '}').map(|p| i + 1 + p);
+            let inner: Option<String> = close.map(|cl| chars[i + 1..cl].iter().collect());
+            let is_repeat = inner.as_deref().is_some_and(|t| {
+                let mut parts = t.splitn(2, ',');
+                let a = parts.next().unwrap_or("");
+                let b = parts.next();
+                !a.is_empty()
+                    && a.bytes().all(|x| x.is_ascii_digit())
+                    && b.is_none_or(|b| b.bytes().all(|x| x.is_ascii_digit()))
+            }) && !out.is_empty();
+            if is_repeat {
+                in_repeat = true;
+                out.push(c);
+            } else {
+                out.push_str("\\{");
+            }
+        } else if c == '}' {
+            if in_repeat {
+                in_repeat = false;
+                out.push(c);
+            } else {
+                out.push_str("\\}");
+            }
+        } else {
+            out.push(c);
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Replaces unbounded repeats outside character classes: `*` → `{0,cap}`, `+` → `{1,cap}`,
@@ -556,6 +639,12 @@ mod tests {
         assert_eq!(bound_repeats(r"[+*]\+x", 256), (r"[+*]\+x".to_string(), false));
         assert_eq!(bound_repeats(r"[]+][[:alpha:]+]+", 9).0, r"[]+][[:alpha:]+]{1,9}");
         assert_eq!(bound_repeats(r"\p{L}+", 9).0, r"\p{L}{1,9}");
+    }
+
+    #[test]
+    fn literal_braces_are_escaped() {
+        assert_eq!(escape_literal_braces(r"\$?{{[^}]+}}a{2,3}\p{L}"), r"\$?\{\{[^}]+\}\}a{2,3}\p{L}");
+        assert_eq!(escape_literal_braces(r"x{1,}[{]"), r"x{1,}[{]");
     }
 
     #[test]
