@@ -5,7 +5,7 @@
 //! the rule, snippets are redacted. GitHub keeps at most 25,000 results per run and rejects files
 //! over 10 MB gzipped: past either limit the most severe results are kept (lowest severity dropped
 //! first) and a warning is printed. The gzipped size is estimated from the uncompressed size at a
-//! conservative 4:1 (`ASSUMED_GZIP_RATIO`; real residue SARIF compresses about 10:1).
+//! conservative 4:1 (`ASSUMED_GZIP_RATIO`; real residue SARIF compresses 13:1 to 28:1).
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -108,8 +108,9 @@ pub fn path_uri(path: &str) -> String {
 pub const MAX_GZIP_BYTES: usize = 10 * 1000 * 1000;
 
 /// The compression ratio assumed when estimating the gzipped size from the uncompressed one.
-/// residue's pretty-printed SARIF compresses about 10:1 (repeated keys, indentation, rule help
-/// stored once); 4:1 leaves a wide margin without linking a compressor just to measure.
+/// residue's pretty-printed SARIF compresses 13:1 (2,371 results of many rules, 4.1 MB) to 28:1
+/// (20,000 results, 20 MB) with gzip -6; 4:1 leaves a wide margin without linking a compressor
+/// just to measure.
 pub const ASSUMED_GZIP_RATIO: usize = 4;
 
 pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
