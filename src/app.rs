@@ -226,8 +226,9 @@ pub fn collect(setup: &Setup, args: &ScanArgs, started: Instant) -> Result<Scann
     let threads = args.threads.unwrap_or(0);
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let collected = Collected::default();
+    let git = crate::input::git::target(args)?;
     let mut roots = Vec::new();
-    for p in &paths {
+    for p in paths.iter().filter(|_| git.is_none()) {
         match std::fs::symlink_metadata(p) {
             Ok(_) => roots.push(p.clone()),
             Err(e) => collected.error(format!("{}: {e}", p.display())),
@@ -239,7 +240,13 @@ pub fn collect(setup: &Setup, args: &ScanArgs, started: Instant) -> Result<Scann
         respect_ignore: !args.no_ignore,
         exclude: setup.exclude.clone(),
     };
-    walk(&roots, &scanner, &wopts, &collected);
+    let git_summary = match &git {
+        Some(t) => Some(crate::input::git::run(t, &crate::input::git::GitOptions::from_args(args, &wopts), &scanner, &collected)?),
+        None => {
+            walk(&roots, &scanner, &wopts, &collected);
+            None
+        }
+    };
 
     let findings = collected.findings.into_inner().unwrap_or_else(|e| e.into_inner());
     let dropped = collected.dropped.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -248,6 +255,10 @@ pub fn collect(setup: &Setup, args: &ScanArgs, started: Instant) -> Result<Scann
     let (findings, dropped) = setup.policy.finish(rules, findings, dropped, &mut stats);
     stats.rules = rules.len() as u64;
     stats.duration_ms = started.elapsed().as_millis() as u64;
+    if let Some(g) = git_summary {
+        stats.blobs_scanned = Some(g.blobs_scanned);
+        stats.commits = g.commits;
+    }
     Ok(Scanned { findings, dropped, errors, stats })
 }
 

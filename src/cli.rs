@@ -143,6 +143,28 @@ pub struct ScanArgs {
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<String>,
 
+    /// Scan what is staged in the git index against HEAD, reporting only added or changed lines
+    /// (the pre-commit gate). Unstaged edits are not read.
+    #[arg(long, conflicts_with_all = ["history", "range", "since_commit"])]
+    pub staged: bool,
+
+    /// Scan every blob reachable from every ref of the git repository at PATH (default "."), each
+    /// unique blob once, naming the commit that introduced it at each path.
+    #[arg(long, conflicts_with_all = ["range", "since_commit"])]
+    pub history: bool,
+
+    /// With --history: also scan objects that no ref reaches.
+    #[arg(long, requires = "history")]
+    pub all_objects: bool,
+
+    /// Scan only what the commits in A..B introduced (blobs and lines they added); for CI.
+    #[arg(long, value_name = "A..B", conflicts_with = "since_commit")]
+    pub range: Option<String>,
+
+    /// Scan only what the commits after REF introduced, up to HEAD (same as --range REF..HEAD).
+    #[arg(long, value_name = "REF")]
+    pub since_commit: Option<String>,
+
     /// Run every rule's regex over the whole input instead of using the keyword prefilter
     /// (slow; for checking that the prefilter never changes results).
     #[arg(long, hide = true)]

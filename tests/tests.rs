@@ -5,6 +5,7 @@ mod common;
 mod cli;
 mod corpus;
 mod engine;
+mod git;
 mod rules;
 mod sarif;
 mod workflow;

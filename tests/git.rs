@@ -1,0 +1,433 @@
+//! Git scans: `--staged`, `--history`, `--range`, `--since-commit`. Fixture repositories are
+//! built with the git CLI (the scanner itself reads them with gix); secrets are generated at run
+//! time.
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::common::*;
+
+/// A scratch repository with deterministic identities and dates.
+struct Repo {
+    dir: tempfile::TempDir,
+    tick: u32,
+}
+
+fn git_in(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Ann Author")
+        .env("GIT_AUTHOR_EMAIL", "ann@example.com")
+        .env("GIT_COMMITTER_NAME", "Ann Author")
+        .env("GIT_COMMITTER_EMAIL", "ann@example.com")
+        .output()
+        .expect("run git");
+    assert!(o.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        git_in(dir.path(), &["init", "-q", "-b", "main", "."]);
+        Repo { dir, tick: 0 }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        git_in(self.path(), args)
+    }
+
+    fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        write(self.path(), rel, contents);
+    }
+
+    /// Commits everything in the work tree with a fixed, increasing date; returns the id.
+    fn commit(&mut self, msg: &str) -> String {
+        self.tick += 1;
+        let date = format!("2024-01-01T00:{:02}:00+00:00", self.tick);
+        self.git(&["add", "-A"]);
+        let o = Command::new("git")
+            .args(["commit", "-q", "--allow-empty", "-m", msg])
+            .current_dir(self.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Ann Author")
+            .env("GIT_AUTHOR_EMAIL", "ann@example.com")
+            .env("GIT_COMMITTER_NAME", "Ann Author")
+            .env("GIT_COMMITTER_EMAIL", "ann@example.com")
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        self.git(&["rev-parse", "HEAD"])
+    }
+}
+
+fn json(dir: &Path, args: &[&str]) -> (i32, Value, String) {
+    let mut a = vec!["scan", "-f", "json", "--show-secrets", "--category", "secret"];
+    a.extend_from_slice(args);
+    let o = run_in(dir, &a);
+    let v: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}\nstderr: {}", stdout(&o), stderr(&o)));
+    (code(&o), v, stderr(&o))
+}
+
+/// (path, line, secret, commit id) of each finding.
+fn found(v: &Value) -> Vec<(String, u64, String, Option<String>)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["secret"].as_str().unwrap_or("").to_string(),
+                f["commit"]["id"].as_str().map(|s| s.to_string()),
+            )
+        })
+        .collect()
+}
+
+fn py(key: &str) -> String {
+    format!("aws_access_key_id = \"{key}\"\n")
+}
+
+#[test]
+fn staged_reports_only_added_lines() {
+    let mut rng = Rng::new(11);
+    let (old, new, unstaged) = (aws_key_id(&mut rng), aws_key_id(&mut rng), aws_key_id(&mut rng));
+    let mut r = Repo::new();
+    r.write("app/config.py", format!("x = 1\n{}", py(&old)));
+    r.write("other.py", "y = 2\n");
+    r.commit("base");
+    // Staged: one new line with a new key; the committed key stays. Unstaged: another key.
+    r.write("app/config.py", format!("x = 1\n{}z = 3\n{}", py(&old), py(&new)));
+    r.git(&["add", "app/config.py"]);
+    r.write("other.py", py(&unstaged));
+    r.write("untracked.py", py(&unstaged));
+    let (c, v, _) = json(r.path(), &["--staged"]);
+    assert_eq!(c, 1);
+    assert_eq!(found(&v), vec![("app/config.py".to_string(), 4, new.clone(), None)]);
+
+    // Nothing staged: the committed key and the unstaged ones are not the gate's business.
+    r.git(&["reset", "-q"]);
+    let (c, v, _) = json(r.path(), &["--staged"]);
+    assert_eq!(c, 0, "{v}");
+}
+
+#[test]
+fn staged_in_unborn_repository_and_subdirectory() {
+    let mut rng = Rng::new(12);
+    let key = github_token(&mut rng);
+    let r = Repo::new();
+    r.write("src/deep/token.txt", format!("token: {key}\n"));
+    r.git(&["add", "."]);
+    let (c, v, _) = json(&r.path().join("src"), &["--staged"]);
+    assert_eq!(c, 1);
+    assert_eq!(found(&v), vec![("src/deep/token.txt".to_string(), 1, key, None)]);
+}
+
+#[test]
+fn staged_rename_of_committed_secret_is_not_new() {
+    let mut rng = Rng::new(13);
+    let key = aws_key_id(&mut rng);
+    let mut r = Repo::new();
+    r.write("a/settings.py", py(&key));
+    r.commit("base");
+    r.git(&["mv", "a", "b"]);
+    let (c, v, _) = json(r.path(), &["--staged"]);
+    assert_eq!(c, 0, "{v}");
+    assert!(found(&v).is_empty());
+}
+
+#[test]
+fn staged_needs_a_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    for flags in [&["--staged"][..], &["--history"], &["--since-commit", "HEAD"]] {
+        let mut a = vec!["scan"];
+        a.extend_from_slice(flags);
+        let o = run_in(dir.path(), &a);
+        assert_eq!(code(&o), 2, "{flags:?}");
+        assert!(stderr(&o).contains("not a git repository"), "{}", stderr(&o));
+    }
+}
+
+/// A history with a secret added, changed, deleted, renamed, on a branch only, on a tag only, in
+/// a merge commit, in a binary blob and at several paths.
+struct History {
+    repo: Repo,
+    /// key -> the commit that introduced it.
+    keys: Vec<(String, String, &'static str)>,
+}
+
+fn history() -> History {
+    let mut rng = Rng::new(21);
+    let mut r = Repo::new();
+    let mut keys = Vec::new();
+    let k_added = aws_key_id(&mut rng);
+    r.write("README.md", "hello\n");
+    r.write("conf/app.py", py(&k_added));
+    let c1 = r.commit("add key");
+    keys.push((k_added.clone(), c1.clone(), "added"));
+
+    let k_changed = aws_key_id(&mut rng);
+    r.write("conf/app.py", py(&k_changed));
+    let c2 = r.commit("change key");
+    keys.push((k_changed.clone(), c2, "changed"));
+
+    r.git(&["mv", "conf", "settings"]);
+    r.commit("rename directory");
+
+    let k_deleted = aws_key_id(&mut rng);
+    r.write("tmp.py", py(&k_deleted));
+    let c4 = r.commit("add temp key");
+    keys.push((k_deleted.clone(), c4, "deleted"));
+    std::fs::remove_file(r.path().join("tmp.py")).unwrap();
+    r.commit("delete temp key");
+
+    // The same blob at three paths, in one commit.
+    let k_multi = github_token(&mut rng);
+    for p in ["x/one.txt", "y/two.txt", "z/three.txt"] {
+        r.write(p, format!("token {k_multi}\n"));
+    }
+    let c6 = r.commit("same blob thrice");
+    keys.push((k_multi.clone(), c6, "multi"));
+
+    // A binary blob with a key inside: skipped as binary, counted.
+    let mut bin = vec![0u8, 1, 2, 3, 0, 0, 7];
+    bin.extend_from_slice(py(&aws_key_id(&mut rng)).as_bytes());
+    r.write("blob.bin", bin);
+    r.commit("binary");
+
+    // A branch-only key.
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    let k_branch = aws_key_id(&mut rng);
+    r.write("feature.py", py(&k_branch));
+    let c8 = r.commit("feature key");
+    keys.push((k_branch.clone(), c8, "branch"));
+
+    // A tag-only key: an orphan commit reachable only from a tag.
+    r.git(&["checkout", "-q", "--orphan", "tagonly"]);
+    r.git(&["rm", "-rq", "--cached", "."]);
+    for e in std::fs::read_dir(r.path()).unwrap() {
+        let e = e.unwrap();
+        if e.file_name() != ".git" {
+            let p = e.path();
+            if p.is_dir() {
+                std::fs::remove_dir_all(p).unwrap();
+            } else {
+                std::fs::remove_file(p).unwrap();
+            }
+        }
+    }
+    let k_tag = aws_key_id(&mut rng);
+    r.write("tagged.py", py(&k_tag));
+    let c9 = r.commit("tag only");
+    keys.push((k_tag.clone(), c9, "tag"));
+    r.git(&["tag", "-a", "-m", "t", "v-secret"]);
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&["branch", "-D", "tagonly"]);
+
+    // A merge whose resolution introduces a key that neither side had.
+    r.write("merge.py", "base = 1\n");
+    r.commit("merge base");
+    r.git(&["checkout", "-q", "-b", "side"]);
+    r.write("merge.py", "side = 1\n");
+    r.commit("side");
+    r.git(&["checkout", "-q", "main"]);
+    r.write("merge.py", "main = 1\n");
+    r.commit("main side");
+    let o = Command::new("git")
+        .args(["merge", "-q", "side"])
+        .current_dir(r.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "the merge must conflict");
+    let k_merge = aws_key_id(&mut rng);
+    r.write("merge.py", py(&k_merge));
+    r.git(&["add", "merge.py"]);
+    let cm = r.commit("merge with key");
+    keys.push((k_merge.clone(), cm, "merge"));
+    History { repo: r, keys }
+}
+
+fn check_history(v: &Value, keys: &[(String, String, &'static str)]) {
+    let f = found(v);
+    for (key, commit, what) in keys {
+        let hits: Vec<_> = f.iter().filter(|x| &x.2 == key).collect();
+        assert!(!hits.is_empty(), "{what} key not found in {f:?}");
+        // The first commit to hold the key is the one that introduced it.
+        assert!(hits.iter().any(|h| h.3.as_deref() == Some(commit.as_str())), "{what}: {hits:?} not at {commit}");
+    }
+    let (_, _, multi_what) = keys.iter().find(|k| k.2 == "multi").unwrap();
+    let multi = &keys.iter().find(|k| k.2 == *multi_what).unwrap().0;
+    let mut multi_paths: Vec<_> = f.iter().filter(|x| &x.2 == multi).map(|x| x.0.as_str()).collect();
+    multi_paths.sort();
+    assert_eq!(multi_paths, ["x/one.txt", "y/two.txt", "z/three.txt"]);
+    // The renamed directory: the changed key sits at its old and its new path.
+    let changed = &keys.iter().find(|k| k.2 == "changed").unwrap().0;
+    let mut at: Vec<_> = f.iter().filter(|x| &x.2 == changed).map(|x| x.0.as_str()).collect();
+    at.sort();
+    assert_eq!(at, ["conf/app.py", "settings/app.py"]);
+    // Commit objects carry author and ISO 8601 time.
+    let one = v["findings"].as_array().unwrap().iter().find(|x| x["commit"].is_object()).unwrap();
+    assert_eq!(one["commit"]["author"], "Ann Author");
+    assert_eq!(one["commit"]["email"], "ann@example.com");
+    assert!(one["commit"]["time"].as_str().unwrap().starts_with("2024-01-01T00:"));
+}
+
+#[test]
+fn history_finds_every_blob_once_with_its_introducing_commit() {
+    let h = history();
+    let (c, v, _) = json(h.repo.path(), &["--history"]);
+    assert_eq!(c, 1);
+    check_history(&v, &h.keys);
+    let stats = &v["stats"];
+    assert_eq!(stats["files_skipped"]["binary"], 1, "{stats}");
+    // One scan per unique blob: the thrice-placed blob counts once.
+    assert_eq!(stats["blobs_scanned"], stats["files_scanned"]);
+    let commits = h.repo.git(&["rev-list", "--all", "--count"]);
+    assert_eq!(stats["commits"].as_u64().unwrap().to_string(), commits);
+    let unique_text_blobs = h.repo.git(&["rev-list", "--all", "--objects"]);
+    let n_blobs = unique_text_blobs
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|id| h.repo.git(&["cat-file", "-t", id]) == "blob")
+        .count() as u64;
+    assert_eq!(stats["files_scanned"].as_u64().unwrap() + 1, n_blobs, "{stats}");
+
+    // Loose objects and packed ones give the same answer.
+    h.repo.git(&["gc", "-q"]);
+    let (c2, v2, _) = json(h.repo.path(), &["--history"]);
+    assert_eq!(c2, 1);
+    assert_eq!(found(&v), found(&v2));
+}
+
+#[test]
+fn history_of_bare_and_shallow_clones() {
+    let h = history();
+    let root = tempfile::tempdir().unwrap();
+    let bare: PathBuf = root.path().join("bare.git");
+    git_in(root.path(), &["clone", "-q", "--bare", h.repo.path().to_str().unwrap(), bare.to_str().unwrap()]);
+    // Run from elsewhere, with the repository as the path argument.
+    let (c, v, _) = json(root.path(), &["--history", bare.to_str().unwrap()]);
+    assert_eq!(c, 1);
+    let mut keys = h.keys.clone();
+    // A bare clone copies branches and tags, so every key is there.
+    check_history(&v, &keys);
+
+    let shallow = root.path().join("shallow");
+    let url = format!("file://{}", h.repo.path().display());
+    git_in(root.path(), &["clone", "-q", "--depth", "1", "--branch", "main", &url, shallow.to_str().unwrap()]);
+    let (c, v, err) = json(&shallow, &["--history"]);
+    assert_eq!(c, 1);
+    assert!(err.contains("shallow"), "{err}");
+    // Only HEAD's tree is there: the merge key, at the boundary commit.
+    keys.retain(|k| k.2 == "merge");
+    let f = found(&v);
+    assert!(f.iter().any(|x| x.2 == keys[0].0 && x.3.as_deref() == Some(keys[0].1.as_str())), "{f:?}");
+    assert_eq!(v["stats"]["commits"], 1);
+}
+
+#[test]
+fn history_with_submodule_is_not_recursed() {
+    let mut rng = Rng::new(31);
+    let mut sub = Repo::new();
+    sub.write("inner.py", py(&aws_key_id(&mut rng)));
+    sub.commit("inner");
+    let mut r = Repo::new();
+    r.write("top.txt", "nothing\n");
+    r.commit("top");
+    let path = sub.path().to_str().unwrap().to_string();
+    r.git(&["-c", "protocol.file.allow=always", "submodule", "add", "-q", &path, "vendor/sub"]);
+    r.commit("add submodule");
+    let (c, v, _) = json(r.path(), &["--history"]);
+    assert_eq!(c, 0, "{v}");
+}
+
+#[test]
+fn range_reports_only_what_the_commits_added() {
+    let mut rng = Rng::new(41);
+    let (k_old, k_new, k_new2) = (aws_key_id(&mut rng), aws_key_id(&mut rng), github_token(&mut rng));
+    let mut r = Repo::new();
+    r.write("app.py", py(&k_old));
+    let base = r.commit("base with an old key");
+    r.write("app.py", format!("{}x = 1\n{}", py(&k_old), py(&k_new)));
+    let c2 = r.commit("new key");
+    r.write("notes.txt", format!("token {k_new2}\n"));
+    let c3 = r.commit("another");
+    r.git(&["mv", "app.py", "main.py"]);
+    r.commit("rename");
+
+    let (c, v, _) = json(r.path(), &["--range", &format!("{base}..HEAD")]);
+    assert_eq!(c, 1);
+    let mut f = found(&v);
+    f.sort();
+    assert_eq!(
+        f,
+        vec![
+            ("app.py".to_string(), 3, k_new.clone(), Some(c2.clone())),
+            ("notes.txt".to_string(), 1, k_new2.clone(), Some(c3.clone())),
+        ]
+    );
+    assert_eq!(v["stats"]["commits"], 3);
+
+    let (c, v, _) = json(r.path(), &["--since-commit", &c2]);
+    assert_eq!(c, 1);
+    assert_eq!(found(&v), vec![("notes.txt".to_string(), 1, k_new2, Some(c3.clone()))]);
+
+    // Only the rename after c3: nothing new.
+    let (c, v, _) = json(r.path(), &["--range", &format!("{c3}..HEAD")]);
+    assert_eq!(c, 0, "{v}");
+
+    // SARIF carries the commit in the result's properties.
+    let o = run_in(r.path(), &["scan", "-f", "sarif", "--range", &format!("{base}..{c2}")]);
+    assert_eq!(code(&o), 1);
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let res = &s["runs"][0]["results"][0];
+    assert_eq!(res["properties"]["commit"]["id"], c2.as_str());
+    assert!(!stdout(&o).contains(&k_new), "SARIF must not hold the secret");
+}
+
+#[test]
+fn range_through_a_merge_reports_branch_commits_not_the_merge() {
+    let mut rng = Rng::new(51);
+    let key = aws_key_id(&mut rng);
+    let mut r = Repo::new();
+    r.write("a.py", "a = 1\n");
+    let base = r.commit("base");
+    r.git(&["checkout", "-q", "-b", "topic"]);
+    r.write("b.py", py(&key));
+    let on_topic = r.commit("topic key");
+    r.git(&["checkout", "-q", "main"]);
+    r.write("c.py", "c = 1\n");
+    r.commit("main work");
+    r.git(&["merge", "-q", "--no-edit", "topic"]);
+    let (c, v, _) = json(r.path(), &["--range", &format!("{base}..HEAD")]);
+    assert_eq!(c, 1);
+    assert_eq!(found(&v), vec![("b.py".to_string(), 1, key, Some(on_topic))]);
+}
+
+#[test]
+fn range_rejects_bad_specs() {
+    let mut r = Repo::new();
+    r.write("a.txt", "a\n");
+    r.commit("one");
+    let o = run_in(r.path(), &["scan", "--range", "nope..HEAD"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("nope"), "{}", stderr(&o));
+    let o = run_in(r.path(), &["scan", "--range", "HEAD"]);
+    assert_eq!(code(&o), 2);
+}
