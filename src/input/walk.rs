@@ -47,17 +47,29 @@ impl Collected {
     }
 }
 
+/// One walker thread's reusable state: its read buffers and its matching scratch space.
+pub struct Worker {
+    pub reader: Reader,
+    pub scratch: Scratch,
+}
+
+impl Worker {
+    pub fn new(scanner: &Scanner) -> Worker {
+        Worker { reader: Reader::new(), scratch: Scratch::new(scanner.rules()) }
+    }
+}
+
 /// Scans one file's bytes and records the outcome.
 pub fn scan_file(
     path: &Path,
+    mut info: FileInfo,
     size: u64,
     scanner: &Scanner,
-    reader: &mut Reader,
-    scratch: &mut Scratch,
+    worker: &mut Worker,
     limits: &ReadLimits,
     out: &Collected,
 ) {
-    let mut info = FileInfo::new(path);
+    let Worker { reader, scratch } = worker;
     match reader.load(path, size, limits) {
         Err(e) => out.error(format!("{}: {e}", path.display())),
         Ok(Loaded::Skipped(why)) => out.counters.skipped(why),
@@ -107,8 +119,7 @@ pub fn walk(roots: &[PathBuf], scanner: &Scanner, opts: &WalkOptions, out: &Coll
         .filter_entry(|e| e.file_name() != ".git");
     let limits = opts.limits;
     b.build_parallel().run(|| {
-        let mut reader = Reader::new();
-        let mut scratch = Scratch::new(scanner.rules());
+        let mut worker = Worker::new(scanner);
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -147,7 +158,13 @@ pub fn walk(roots: &[PathBuf], scanner: &Scanner, opts: &WalkOptions, out: &Coll
                     return WalkState::Continue;
                 }
             };
-            scan_file(path, size, scanner, &mut reader, &mut scratch, &limits, out);
+            // The deepest root holding this path decides its context (see FileInfo::under_root).
+            let root = roots.iter().filter(|r| path.starts_with(r)).max_by_key(|r| r.as_os_str().len());
+            let info = match root {
+                Some(r) => FileInfo::under_root(path, r),
+                None => FileInfo::new(path),
+            };
+            scan_file(path, info, size, scanner, &mut worker, &limits, out);
             WalkState::Continue
         })
     });
