@@ -19,6 +19,15 @@ fn severity_color(s: Severity) -> &'static str {
     }
 }
 
+/// `s` with control characters escaped (`\u{1b}`): a file named with terminal escape sequences
+/// must not drive the reader's terminal or forge lines in a CI log.
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
     let c = |code: &'static str| if r.color { code } else { "" };
     for f in r.findings {
@@ -27,7 +36,7 @@ pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
             w,
             "{}{}{}:{}:{}: {}{}{} {} {}[{}]{}",
             c(MAGENTA),
-            f.path,
+            printable(&f.path),
             c(RESET),
             f.line,
             f.column,
@@ -40,21 +49,21 @@ pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
             c(RESET),
         )?;
         if let Some(s) = r.shown_secret(f) {
-            write!(w, " {}secret={}{}", c(DIM), s, c(RESET))?;
+            write!(w, " {}secret={}{}", c(DIM), printable(&s), c(RESET))?;
         }
         writeln!(w)?;
-        writeln!(w, "    {}", f.snippet)?;
+        writeln!(w, "    {}", printable(&f.snippet))?;
     }
     for (d, f) in r.dropped {
         let rule = &r.rules.rules()[f.rule];
-        let detail = if d.detail.is_empty() { String::new() } else { format!(" ({})", d.detail) };
+        let detail = if d.detail.is_empty() { String::new() } else { format!(" ({})", printable(&d.detail)) };
         writeln!(
             w,
             "{}{}{} {}:{}:{}: {} {}: {}{}",
             c(DIM),
             if d.reason.is_suppression() { "suppressed" } else { "dropped" },
             c(RESET),
-            f.path,
+            printable(&f.path),
             f.line,
             f.column,
             rule.id,
@@ -62,7 +71,7 @@ pub fn write(r: &Report, w: &mut dyn Write) -> io::Result<()> {
             d.reason.as_str(),
             detail
         )?;
-        writeln!(w, "    {}", f.snippet)?;
+        writeln!(w, "    {}", printable(&f.snippet))?;
     }
     Ok(())
 }
