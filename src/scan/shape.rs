@@ -78,6 +78,9 @@ fn is_identifier(v: &[u8]) -> bool {
     if snake {
         return true;
     }
+    if word_like(v) {
+        return true;
+    }
     if v.is_empty() || !v.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_' || b == b'-' || b == b'.') {
         return false;
     }
@@ -86,6 +89,37 @@ fn is_identifier(v: &[u8]) -> bool {
     // CamelCase names run about 1 capital in 4-6 letters (`DHPrivateKey` 4 in 12); random letters
     // about 1 in 2.
     upper == 0 || upper == letters || upper * 5 <= letters * 2
+}
+
+/// Whether `v` reads as words: split at separators, letter/digit changes and lower-to-upper
+/// changes, its alphabetic words average 4+ letters over at least two words
+/// (`X509CertificateTemplatePrivateKeyFlag`, `OAuth2ClientAuth`, `symbol2number`). Random tokens
+/// split into runs of 1-2 letters (`k3Jd9Lq2Xv8R`: k, Jd, Lq, Xv, R).
+fn word_like(v: &[u8]) -> bool {
+    if v.is_empty() || !v[0].is_ascii_alphabetic() {
+        return false;
+    }
+    if !v.iter().all(|b| b.is_ascii_alphanumeric() || b"_-./".contains(b)) {
+        return false;
+    }
+    let mut words: Vec<usize> = Vec::new();
+    let mut cur = 0usize;
+    for (i, &b) in v.iter().enumerate() {
+        let boundary = i > 0 && b.is_ascii_uppercase() && v[i - 1].is_ascii_lowercase();
+        if !b.is_ascii_alphabetic() || boundary {
+            if cur > 0 {
+                words.push(cur);
+            }
+            cur = usize::from(b.is_ascii_alphabetic());
+        } else {
+            cur += 1;
+        }
+    }
+    if cur > 0 {
+        words.push(cur);
+    }
+    let letters: usize = words.iter().sum();
+    words.len() >= 2 && letters * 10 >= v.len() * 7 && letters >= 4 * words.len()
 }
 
 /// Suffixes (after `_`, `-`, `.` or a camelCase boundary, or the whole key) that name metadata.
@@ -148,7 +182,7 @@ fn is_code(v: &[u8]) -> bool {
     }
     // A path in a type system (`windows_sys::core::PCWSTR`, `AWS::IAM::AccessKey`), a reference,
     // a pointer, a decorator or a colour.
-    if memchr::memmem::find(v, b"::").is_some() || v.first().is_some_and(|b| b"&*@#".contains(b)) {
+    if memchr::memmem::find(v, b"::").is_some() || v.first().is_some_and(|b| b"&*@#+:".contains(b)) {
         return true;
     }
     // A dotted path of identifiers: config.db.password, process.env.TOKEN, this.token.
@@ -173,6 +207,10 @@ fn is_number(v: &[u8]) -> bool {
                 break;
             }
         }
+    }
+    // ISO 8601 dates and times (`2016-04-21T15:33:48Z`).
+    if t.len() >= 10 && t[..4].iter().all(|b| b.is_ascii_digit()) && t[4] == b'-' {
+        return t.iter().all(|b| b.is_ascii_digit() || b"-:.tz+".contains(b));
     }
     if let Some(hex) = t.strip_prefix(b"0x") {
         return !hex.is_empty() && hex.iter().all(|b| b.is_ascii_hexdigit() || *b == b'_');
@@ -273,6 +311,13 @@ mod tests {
         assert!(Shape::Code.matches(b"#ansibrightgreen", b""));
         assert!(Shape::Identifier.matches(b"DHPrivateKey", b""));
         assert!(Shape::Identifier.matches(b"WIN32_ERROR", b""));
+        assert!(Shape::Identifier.matches(b"X509CertificateTemplatePrivateKeyFlag", b""));
+        assert!(Shape::Identifier.matches(b"OAuth2ClientAuth", b""));
+        assert!(Shape::Identifier.matches(b"contrib/credential/osxkeychain", b""));
+        assert!(!Shape::Identifier.matches(b"k3Jd9Lq2Xv8Rm4Tz7Wp1Nc6B", b""));
+        assert!(!Shape::Identifier.matches(b"a4a404accd666068fdcbf5d393d59e68", b""));
+        assert!(!Shape::Identifier.matches(b"ni0o6x46zceprvuqrt56kjk9", b""));
+        assert!(Shape::Number.matches(b"2016-04-21T15:33:48Z", b""));
         assert!(Shape::Identifier.matches(b"_bindgen_ty_3", b""));
         assert!(!Shape::Identifier.matches(b"k3Jd9_Lq2Xv8Rm4Tz7Wp", b""));
         assert!(Shape::NonSecretKey.matches(b"x", b"NextContinuationToken"));
