@@ -63,14 +63,20 @@ impl Worker {
 pub fn scan_file(
     path: &Path,
     mut info: FileInfo,
-    size: u64,
+    size: Option<u64>,
     scanner: &Scanner,
     worker: &mut Worker,
     limits: &ReadLimits,
     out: &Collected,
 ) {
     let Worker { reader, scratch } = worker;
-    match reader.load(path, size, limits) {
+    // The walk passes no size: the reader takes it from the open file (`fstat`, no second path
+    // lookup).
+    let loaded = match size {
+        Some(size) => reader.load(path, size, limits),
+        None => reader.load_path(path, limits),
+    };
+    match loaded {
         Err(e) => out.error(format!("{}: {e}", path.display())),
         Ok(Loaded::Skipped(why)) => out.counters.skipped(why),
         Ok(Loaded::Text(blob)) => {
@@ -151,20 +157,13 @@ pub fn walk(roots: &[PathBuf], scanner: &Scanner, opts: &WalkOptions, out: &Coll
                 out.counters.skipped(SkipReason::Special);
                 return WalkState::Continue;
             }
-            let size = match entry.metadata() {
-                Ok(m) => m.len(),
-                Err(e) => {
-                    out.error(format!("{}: {e}", path.display()));
-                    return WalkState::Continue;
-                }
-            };
             // The deepest root holding this path decides its context (see FileInfo::under_root).
             let root = roots.iter().filter(|r| path.starts_with(r)).max_by_key(|r| r.as_os_str().len());
             let info = match root {
                 Some(r) => FileInfo::under_root(path, r),
                 None => FileInfo::new(path),
             };
-            scan_file(path, info, size, scanner, &mut worker, &limits, out);
+            scan_file(path, info, None, scanner, &mut worker, &limits, out);
             WalkState::Continue
         })
     });

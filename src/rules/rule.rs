@@ -180,8 +180,8 @@ impl Checksum {
 #[derive(Debug)]
 pub struct Scope {
     pub languages: Vec<Language>,
-    pub paths: Option<GlobSet>,
-    pub exclude_paths: Option<GlobSet>,
+    pub paths: Option<Globs>,
+    pub exclude_paths: Option<Globs>,
     pub skip_in: Vec<&'static str>,
     pub in_comment: CommentMode,
 }
@@ -218,6 +218,9 @@ pub struct Compiled {
     pub key_group: Option<usize>,
     /// Upper bound of a match's length in bytes: the window half-width around a keyword hit.
     pub max_len: usize,
+    /// Per keyword byte, how far a match reaches before and after it (see `scan::reach`); None
+    /// falls back to `max_len` on both sides.
+    pub reach: Option<crate::scan::reach::Reach>,
     pub allow: Vec<Regex>,
     pub allow_line: Vec<Regex>,
 }
@@ -289,18 +292,43 @@ fn match_len_bounds(pattern: &str) -> Result<(Option<usize>, usize), String> {
     Ok((props.maximum_len(), props.minimum_len().unwrap_or(0)))
 }
 
-fn build_globs(rule_id: &str, field: &str, globs: &[String]) -> Result<Option<GlobSet>, RuleError> {
+/// A rule's path globs. Each glob is parsed when the rule loads (so a bad glob is a load error),
+/// but the set is compiled (one regex build per set, ~10 ms for all built-in rules together) only
+/// the first time a file is tested against it: a pre-commit run tests a handful of rules.
+#[derive(Debug)]
+pub struct Globs {
+    globs: Vec<Glob>,
+    set: OnceLock<GlobSet>,
+}
+
+impl Globs {
+    pub fn is_match(&self, path: &str) -> bool {
+        self.set
+            .get_or_init(|| {
+                let mut b = GlobSetBuilder::new();
+                for g in &self.globs {
+                    b.add(g.clone());
+                }
+                // Parsed globs only fail to build past the regex size limit, which no path glob
+                // reaches; an empty set (matches nothing) is the safe reading if one ever does.
+                b.build().unwrap_or_else(|_| GlobSet::empty())
+            })
+            .is_match(path)
+    }
+}
+
+fn build_globs(rule_id: &str, field: &str, globs: &[String]) -> Result<Option<Globs>, RuleError> {
     if globs.is_empty() {
         return Ok(None);
     }
-    let mut b = GlobSetBuilder::new();
+    let mut parsed = Vec::with_capacity(globs.len());
     for g in globs {
         // A glob without a slash matches the file name at any depth, like .gitignore.
         let g2 = if g.contains('/') { g.clone() } else { format!("**/{g}") };
         let glob = Glob::new(&g2).map_err(|e| RuleError::invalid(rule_id, format!("{field}: bad glob {g:?}: {e}")))?;
-        b.add(glob);
+        parsed.push(glob);
     }
-    b.build().map(Some).map_err(|e| RuleError::invalid(rule_id, format!("{field}: {e}")))
+    Ok(Some(Globs { globs: parsed, set: OnceLock::new() }))
 }
 
 impl Rule {
@@ -456,7 +484,8 @@ impl Rule {
         for a in &self.allow_line_src {
             allow_line.push(compile_regex(a).map_err(|e| format!("allow_line {a:?}: {e}"))?);
         }
-        Ok(Compiled { regex, secret_group, key_group, max_len, allow, allow_line })
+        let reach = crate::scan::reach::Reach::of(&self.regex_src);
+        Ok(Compiled { regex, secret_group, key_group, max_len, reach, allow, allow_line })
     }
 
     /// The path an example is scanned under when it gives none.

@@ -8,6 +8,7 @@ pub mod entropy;
 pub mod filter;
 pub mod placeholder;
 pub mod prefilter;
+pub mod reach;
 pub mod shape;
 
 use confirm::{RawMatch, RuleState};
