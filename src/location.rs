@@ -66,8 +66,19 @@ pub fn snippet(hay: &[u8], start: usize, end: usize, redact_spans: &[(usize, usi
         from = start.saturating_sub(60).max(ls);
         to = (end_in_line + 60).min(le).min(from + SNIPPET_MAX).max(end_in_line.min(le));
     }
-    // Never cut inside a redaction span: widen the window to whole spans so no partial secret shows.
+    // Every copy of a secret value in the window is redacted, not only the matched one
+    // (`a="S" b="S"` with one match must not show the second S).
     let mut spans: Vec<(usize, usize)> = redact_spans.iter().copied().filter(|&(s, e)| s < to && e > from).collect();
+    let window = &hay[from.min(to)..to];
+    for &(s, e) in redact_spans {
+        let value = &hay[s..e];
+        if value.len() < 4 {
+            continue;
+        }
+        for pos in memchr::memmem::find_iter(window, value) {
+            spans.push((from + pos, from + pos + value.len()));
+        }
+    }
     spans.sort();
     let mut out = String::new();
     if from > ls {
@@ -121,6 +132,13 @@ mod tests {
         assert_eq!(c.locate(d), (2, 4));
         assert_eq!(c.locate(hay.len()), (3, 4));
         assert_eq!(c.locate(0), (1, 1));
+    }
+
+    #[test]
+    fn snippet_redacts_every_copy_of_a_secret() {
+        let hay = b"password: \"Zq8Wm3Xr7P\" again Zq8Wm3Xr7P";
+        let snip = snippet(hay, 11, 21, &[(11, 21)]);
+        assert!(!snip.contains("Zq8Wm3Xr7P"), "{snip}");
     }
 
     #[test]

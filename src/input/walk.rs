@@ -40,11 +40,32 @@ pub struct Collected {
 }
 
 impl Collected {
+    /// A file that could not be scanned: printed, counted, and it makes the exit code 2.
     pub fn error(&self, msg: String) {
+        let msg = escape_controls(&msg);
         eprintln!("residue: {msg}");
         self.counters.error();
         self.errors.lock().unwrap_or_else(|e| e.into_inner()).push(msg);
     }
+
+    /// A problem that is not a file's (a rule that failed to compile): printed once and kept for
+    /// the exit code, but not counted as a file error, so file counts still add up.
+    pub fn problem(&self, msg: String) {
+        let msg = escape_controls(&msg);
+        let mut errors = self.errors.lock().unwrap_or_else(|e| e.into_inner());
+        if !errors.contains(&msg) {
+            eprintln!("residue: {msg}");
+            errors.push(msg);
+        }
+    }
+}
+
+/// File names can hold terminal escape sequences; never print them raw.
+pub fn escape_controls(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control()) {
+        return s.to_string();
+    }
+    s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 /// One walker thread's reusable state: its read buffers and its matching scratch space.
@@ -87,7 +108,7 @@ pub fn scan_file(
             let truncated = blob.truncated();
             drop(blob);
             for e in r.rule_errors {
-                out.error(e.to_string());
+                out.problem(e.to_string());
             }
             // A file cut while mapped ends as an error; what was found before the cut is kept.
             if truncated {

@@ -187,7 +187,7 @@ impl<'s, 'r> BlobScanner<'s, 'r> {
         let r = self.scanner.scan(&info, text, &mut self.scratch);
         out.counters.scanned(text.len() as u64);
         for e in &r.rule_errors {
-            out.error(e.to_string());
+            out.problem(e.to_string());
         }
         Some(r)
     }
