@@ -32,11 +32,49 @@ pub struct RuleState {
     pub caps: Captures,
     /// The windows of the current blob's hits (reused).
     windows: Vec<(usize, usize)>,
+    /// Cache memory as last counted by `trim`.
+    counted: usize,
 }
 
 impl RuleState {
     pub fn new(re: &Regex) -> Self {
-        RuleState { cache: re.create_cache(), caps: re.create_captures(), windows: Vec::new() }
+        RuleState { cache: re.create_cache(), caps: re.create_captures(), windows: Vec::new(), counted: 0 }
+    }
+}
+
+/// Regex cache memory one thread may keep between blobs. Each rule's cache (lazy DFA states,
+/// PikeVM and backtracker scratch) grows to 2-5 MB for the big rules; kept for every rule ever
+/// hit, one thread held 87 MB after a 1.1 GB tree, so memory grew with the tree and the thread
+/// count. Over budget, the largest caches go, those of rules the last blob did not use first;
+/// a dropped cache is rebuilt on the rule's next hit.
+pub const STATE_BUDGET: usize = 16 << 20;
+
+/// Recounts the caches of the rules in `touched` and, when the thread's total passes
+/// `STATE_BUDGET`, drops caches until half of it is left. `total` is the thread's running count.
+pub fn trim(states: &mut [Option<RuleState>], touched: &[usize], total: &mut usize) {
+    for &ri in touched {
+        if let Some(st) = &mut states[ri] {
+            let m = st.cache.memory_usage() + st.windows.capacity() * std::mem::size_of::<(usize, usize)>();
+            *total = *total + m - st.counted;
+            st.counted = m;
+        }
+    }
+    if *total <= STATE_BUDGET {
+        return;
+    }
+    let mut order: Vec<(bool, usize, usize)> = states
+        .iter()
+        .enumerate()
+        .filter_map(|(i, st)| st.as_ref().map(|st| (touched.contains(&i), st.counted, i)))
+        .collect();
+    // Untouched before touched, largest first.
+    order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    for (_, m, i) in order {
+        if *total <= STATE_BUDGET / 2 {
+            break;
+        }
+        states[i] = None;
+        *total -= m;
     }
 }
 

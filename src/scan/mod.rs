@@ -51,6 +51,8 @@ pub struct Scratch {
     /// Per rule: 0 = scope not yet evaluated for this blob, 1 = applies, 2 = does not.
     scope: Vec<u8>,
     states: Vec<Option<RuleState>>,
+    /// Memory held by `states`, kept under `confirm::STATE_BUDGET`.
+    state_mem: usize,
     raw: Vec<RawMatch>,
 }
 
@@ -62,6 +64,7 @@ impl Scratch {
             touched: Vec::new(),
             scope: vec![0; n],
             states: (0..n).map(|_| None).collect(),
+            state_mem: 0,
             raw: Vec::new(),
         }
     }
@@ -190,6 +193,7 @@ impl<'r> Scanner<'r> {
         for &ri in &s.touched {
             s.scope[ri] = 0;
         }
+        confirm::trim(&mut s.states, &s.touched, &mut s.state_mem);
         if self.opts.dedup {
             matches = filter::dedup(self.rules, matches);
         }
