@@ -72,11 +72,16 @@ pub fn snippet(hay: &[u8], start: usize, end: usize, redact_spans: &[(usize, usi
     let window = &hay[from.min(to)..to];
     for &(s, e) in redact_spans {
         let value = &hay[s..e];
-        if value.len() < 4 {
+        if value.len() < 4 || value.len() > window.len() {
             continue;
         }
-        for pos in memchr::memmem::find_iter(window, value) {
-            spans.push((from + pos, from + pos + value.len()));
+        // The window is one line (at most SNIPPET_MAX bytes) and this runs for every pair of
+        // finding and secret in a blob: a first-byte memchr and a compare cost ~20 ns, where
+        // building a memmem searcher per pair made a 1 MiB file with 3,500 secrets take 1.1 s.
+        for pos in memchr::memchr_iter(value[0], &window[..=window.len() - value.len()]) {
+            if window[pos..].starts_with(value) {
+                spans.push((from + pos, from + pos + value.len()));
+            }
         }
     }
     spans.sort();
