@@ -10,8 +10,12 @@ pub fn shannon(bytes: &[u8]) -> f64 {
     }
     let n = bytes.len() as f64;
     let mut h = 0.0;
-    for &c in counts.iter() {
+    // Visit only the byte values present (each once: its count is zeroed after use), not all
+    // 256 slots: values are 8-128 bytes, so this is 2-3x faster (benches/scan.rs `entropy`).
+    for &b in bytes {
+        let c = counts[b as usize];
         if c > 0 {
+            counts[b as usize] = 0;
             let p = c as f64 / n;
             h -= p * p.log2();
         }
