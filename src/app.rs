@@ -13,11 +13,11 @@ use crate::config::{Config, PathFilter};
 use crate::finding::{DropReason, Dropped, Finding, Match};
 use crate::input::walk::{walk, Collected, WalkOptions};
 use crate::report::{sort_findings, Format, Report};
-use crate::stats::Stats;
-use crate::suppress::Suppress;
 use crate::rules::check;
 use crate::rules::{Category, RuleSet, Severity};
 use crate::scan::{ScanOptions, Scanner};
+use crate::stats::Stats;
+use crate::suppress::Suppress;
 
 /// Exit status of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,11 +91,8 @@ impl Setup {
     /// `use_baseline`: filter by the baseline (`--baseline` or the config's); off for
     /// `baseline create/update`, which must see every finding.
     pub fn new(rule_paths: &[PathBuf], args: &ScanArgs, use_baseline: bool) -> Result<Setup> {
-        let config_path = if args.no_config {
-            None
-        } else {
-            args.config.clone().or_else(|| crate::config::discover(&args.paths))
-        };
+        let config_path =
+            if args.no_config { None } else { args.config.clone().or_else(|| crate::config::discover(&args.paths)) };
         let config = match &config_path {
             None => None,
             Some(p) => Some(Config::load(p).context("invalid config")?),
@@ -137,7 +134,12 @@ impl Setup {
     }
 
     pub fn scan_options(&self, args: &ScanArgs) -> ScanOptions {
-        ScanOptions { show_secrets: args.show_secrets, prefilter: !args.no_prefilter, explain: args.explain, dedup: true }
+        ScanOptions {
+            show_secrets: args.show_secrets,
+            prefilter: !args.no_prefilter,
+            explain: args.explain,
+            dedup: true,
+        }
     }
 }
 
@@ -185,7 +187,10 @@ impl Policy {
                 dropped.push((Dropped { m, reason: DropReason::Baseline, detail: String::new() }, f));
             }
         }
-        stats.suppressed = dropped.iter().filter(|(d, _)| matches!(d.reason, DropReason::Suppressed | DropReason::ConfigAllow)).count() as u64;
+        stats.suppressed = dropped
+            .iter()
+            .filter(|(d, _)| matches!(d.reason, DropReason::Suppressed | DropReason::ConfigAllow))
+            .count() as u64;
         stats.baselined = dropped.iter().filter(|(d, _)| d.reason == DropReason::Baseline).count() as u64;
         if !self.explain {
             dropped.retain(|(d, _)| self.show_suppressed && d.reason.is_suppression());
@@ -241,7 +246,12 @@ pub fn collect(setup: &Setup, args: &ScanArgs, started: Instant) -> Result<Scann
         exclude: setup.exclude.clone(),
     };
     let git_summary = match &git {
-        Some(t) => Some(crate::input::git::run(t, &crate::input::git::GitOptions::from_args(args, &wopts), &scanner, &collected)?),
+        Some(t) => Some(crate::input::git::run(
+            t,
+            &crate::input::git::GitOptions::from_args(args, &wopts),
+            &scanner,
+            &collected,
+        )?),
         None => {
             walk(&roots, &scanner, &wopts, &collected);
             None

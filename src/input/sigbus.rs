@@ -30,9 +30,9 @@ mod imp {
         faulted: AtomicBool,
     }
 
-    static TABLE: [Slot; SLOTS] = [const {
-        Slot { start: AtomicUsize::new(0), len: AtomicUsize::new(0), faulted: AtomicBool::new(false) }
-    }; SLOTS];
+    static TABLE: [Slot; SLOTS] =
+        [const { Slot { start: AtomicUsize::new(0), len: AtomicUsize::new(0), faulted: AtomicBool::new(false) } };
+            SLOTS];
     /// Set while a slot is being claimed, so two threads never take the same one.
     static CLAIMED: [AtomicBool; SLOTS] = [const { AtomicBool::new(false) }; SLOTS];
     /// Faults repaired since start (all files), for tests and diagnostics.

@@ -124,11 +124,60 @@ fn word_like(v: &[u8]) -> bool {
 
 /// Suffixes (after `_`, `-`, `.` or a camelCase boundary, or the whole key) that name metadata.
 const NON_SECRET_SUFFIXES: &[&str] = &[
-    "id", "ids", "name", "names", "url", "uri", "urls", "endpoint", "path", "file", "filename", "dir", "type",
-    "kind", "ref", "field", "header", "param", "policy", "length", "len", "count", "size", "ttl", "expiry",
-    "expires", "expiration", "timeout", "version", "format", "prefix", "suffix", "label", "hint", "enabled",
-    "required", "regex", "pattern", "mode", "scope", "scopes", "arn", "location", "provider", "manager", "store",
-    "env", "var", "variable", "key_name", "keyname", "placeholder", "hash", "digest",
+    "id",
+    "ids",
+    "name",
+    "names",
+    "url",
+    "uri",
+    "urls",
+    "endpoint",
+    "path",
+    "file",
+    "filename",
+    "dir",
+    "type",
+    "kind",
+    "ref",
+    "field",
+    "header",
+    "param",
+    "policy",
+    "length",
+    "len",
+    "count",
+    "size",
+    "ttl",
+    "expiry",
+    "expires",
+    "expiration",
+    "timeout",
+    "version",
+    "format",
+    "prefix",
+    "suffix",
+    "label",
+    "hint",
+    "enabled",
+    "required",
+    "regex",
+    "pattern",
+    "mode",
+    "scope",
+    "scopes",
+    "arn",
+    "location",
+    "provider",
+    "manager",
+    "store",
+    "env",
+    "var",
+    "variable",
+    "key_name",
+    "keyname",
+    "placeholder",
+    "hash",
+    "digest",
 ];
 
 fn is_non_secret_key(key: &[u8]) -> bool {
@@ -142,9 +191,20 @@ fn is_non_secret_key(key: &[u8]) -> bool {
     }
     // Pagination, idempotency and sync tokens are opaque cursors, not credentials.
     let squashed: String = lower.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    if ["nexttoken", "pagetoken", "continuationtoken", "clienttoken", "synctoken", "paginationtoken", "resumetoken", "idempotencytoken", "purchasetoken", "verificationtoken"]
-        .iter()
-        .any(|w| squashed.ends_with(w))
+    if [
+        "nexttoken",
+        "pagetoken",
+        "continuationtoken",
+        "clienttoken",
+        "synctoken",
+        "paginationtoken",
+        "resumetoken",
+        "idempotencytoken",
+        "purchasetoken",
+        "verificationtoken",
+    ]
+    .iter()
+    .any(|w| squashed.ends_with(w))
     {
         return true;
     }
@@ -200,7 +260,26 @@ fn is_code(v: &[u8]) -> bool {
 fn is_number(v: &[u8]) -> bool {
     let lower = v.to_ascii_lowercase();
     let mut t: &[u8] = &lower;
-    for suffix in [&b"u8"[..], b"u16", b"u32", b"u64", b"u128", b"usize", b"i8", b"i16", b"i32", b"i64", b"i128", b"isize", b"f32", b"f64", b"ul", b"ll", b"l", b"u"] {
+    for suffix in [
+        &b"u8"[..],
+        b"u16",
+        b"u32",
+        b"u64",
+        b"u128",
+        b"usize",
+        b"i8",
+        b"i16",
+        b"i32",
+        b"i64",
+        b"i128",
+        b"isize",
+        b"f32",
+        b"f64",
+        b"ul",
+        b"ll",
+        b"l",
+        b"u",
+    ] {
         if let Some(rest) = t.strip_suffix(suffix) {
             if rest.last().is_some_and(|b| b.is_ascii_digit() || *b == b'_') {
                 t = rest;
