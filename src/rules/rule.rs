@@ -278,18 +278,17 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The maximum and minimum match lengths of a pattern, from its HIR.
-fn match_len_bounds(pattern: &str) -> Result<(Option<usize>, usize), String> {
-    let hir = regex_syntax::ParserBuilder::new()
+/// Parses a pattern in the rule dialect into its HIR, with the same flags as `compile_regex`.
+/// Match-length bounds and the per-byte reach are both read from this one parse.
+pub fn parse_hir(pattern: &str) -> Result<regex_syntax::hir::Hir, String> {
+    regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .multi_line(true)
         .crlf(true)
         .build()
         .parse(pattern)
-        .map_err(|e| e.to_string())?;
-    let props = hir.properties();
-    Ok((props.maximum_len(), props.minimum_len().unwrap_or(0)))
+        .map_err(|e| e.to_string())
 }
 
 /// A rule's path globs. Each glob is parsed when the rule loads (so a bad glob is a load error),
@@ -458,7 +457,8 @@ impl Rule {
     }
 
     fn compile(&self) -> Result<Compiled, String> {
-        let (max, min) = match_len_bounds(&self.regex_src).map_err(|e| format!("regex: {e}"))?;
+        let hir = parse_hir(&self.regex_src).map_err(|e| format!("regex: {e}"))?;
+        let (max, min) = (hir.properties().maximum_len(), hir.properties().minimum_len().unwrap_or(0));
         if min == 0 {
             return Err("regex can match the empty string".into());
         }
@@ -484,7 +484,7 @@ impl Rule {
         for a in &self.allow_line_src {
             allow_line.push(compile_regex(a).map_err(|e| format!("allow_line {a:?}: {e}"))?);
         }
-        let reach = crate::scan::reach::Reach::of(&self.regex_src);
+        let reach = crate::scan::reach::Reach::from_hir(&hir);
         Ok(Compiled { regex, secret_group, key_group, max_len, reach, allow, allow_line })
     }
 

@@ -30,15 +30,13 @@ impl Reach {
     /// Analyses a pattern in the rule dialect. None when some part is unbounded (the rule's
     /// compile step rejects those anyway) or too large to count in 32 bits.
     pub fn of(pattern: &str) -> Option<Reach> {
-        let hir = regex_syntax::ParserBuilder::new()
-            .unicode(false)
-            .utf8(false)
-            .multi_line(true)
-            .crlf(true)
-            .build()
-            .parse(pattern)
-            .ok()?;
-        let n = node(&hir)?;
+        Reach::from_hir(&crate::rules::rule::parse_hir(pattern).ok()?)
+    }
+
+    /// Analyses an already parsed pattern (the rule's compile step parses once for both this and
+    /// its length bounds).
+    pub fn from_hir(hir: &Hir) -> Option<Reach> {
+        let n = node(hir)?;
         Some(Reach { before: n.before, after: n.after })
     }
 
