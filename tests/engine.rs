@@ -1,13 +1,14 @@
 //! Engine cases as data (tests/data/engine/*.toml): each case has its own rules, an input (with
 //! optional encoding and long repeated padding) and the exact findings expected. Every case runs
-//! through every code path that must agree: in memory, read from a file, memory-mapped, and with
-//! the prefilter off. All failures are reported together.
+//! through every code path that must agree: in memory, read from a file, memory-mapped, with the
+//! prefilter off, and through the history sweep's chunk memo (searching, then replaying). All failures are reported together.
 use std::path::Path;
 
 use residue::input::path::FileInfo;
 use residue::input::read::{Loaded, ReadLimits, Reader};
 use residue::rules::set::RuleSource;
 use residue::rules::RuleSet;
+use residue::scan::memo::ChunkMemo;
 use residue::scan::{ScanOptions, Scanner, Scratch};
 use serde::Deserialize;
 
@@ -123,6 +124,9 @@ fn run_case(case: &Case, dir: &Path, failures: &mut Vec<String>) {
 
     let on = Scanner::new(&rules, ScanOptions::default());
     let off = Scanner::new(&rules, ScanOptions { prefilter: false, ..ScanOptions::default() });
+    // The history sweep's chunk memo: the first scan searches and remembers, the second replays.
+    let memo = ChunkMemo::new();
+    let memo_on = Scanner::new(&rules, ScanOptions::default()).with_memo(&memo);
     let file = dir.join(case.name.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
     std::fs::write(&file, &bytes).unwrap();
     for (how, threshold) in [("read", u64::MAX), ("mmap", 0)] {
@@ -140,7 +144,8 @@ fn run_case(case: &Case, dir: &Path, failures: &mut Vec<String>) {
                     failures.push(format!("{} [{how}]: expected a skip, got text", case.name));
                     continue;
                 }
-                for (mode, scanner) in [("prefilter", &on), ("whole", &off)] {
+                let modes = [("prefilter", &on), ("whole", &off), ("memo-search", &memo_on), ("memo-replay", &memo_on)];
+                for (mode, scanner) in modes {
                     let got = findings(scanner, &rules, &path, blob.bytes());
                     if got != want {
                         failures.push(format!("{} [{how}, {mode}]:\n  want {want:?}\n  got  {got:?}", case.name));
@@ -169,4 +174,41 @@ fn engine_cases() {
     }
     assert!(count >= 15, "only {count} engine cases found");
     assert!(failures.is_empty(), "{} engine case failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// The chunk memo over the whole built-in rule set: every rule's examples, in several edited
+/// versions of one file (as a history holds them), give the same findings with the memo (which
+/// replays the hits of chunks seen in an earlier version) as without it.
+#[test]
+fn chunk_memo_matches_a_full_keyword_pass() {
+    let rules = RuleSet::builtin().unwrap();
+    let inputs: Vec<String> = rules.rules().iter().flat_map(|r| r.examples.iter().map(|e| e.input.clone())).collect();
+    let mut base = String::new();
+    for (i, inp) in inputs.iter().enumerate() {
+        base.push_str(&format!("// block {i}\n{inp}\n"));
+    }
+    let lines: Vec<&str> = base.lines().collect();
+    let mut versions = vec![base.clone()];
+    // An inserted line near the start, a deleted block in the middle, a changed line near the end,
+    // and the blocks reversed (every chunk boundary moves).
+    versions.push(format!("let inserted = 1;\n{base}"));
+    let (a, b) = (lines.len() / 3, lines.len() / 3 + 7);
+    versions.push([&lines[..a], &lines[b..]].concat().join("\n"));
+    let mut changed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let n = changed.len();
+    changed[n - 5].push_str(" // edited");
+    versions.push(changed.join("\n"));
+    versions.push(inputs.iter().rev().cloned().collect::<Vec<_>>().join("\n"));
+    let memo = ChunkMemo::new();
+    let plain = Scanner::new(&rules, ScanOptions::default());
+    let with_memo = Scanner::new(&rules, ScanOptions::default()).with_memo(&memo);
+    for path in ["src/app.py", "config/settings.yaml", "Dockerfile"] {
+        for (i, v) in versions.iter().enumerate() {
+            let want = findings(&plain, &rules, path, v.as_bytes());
+            assert!(!want.is_empty());
+            let got = findings(&with_memo, &rules, path, v.as_bytes());
+            assert_eq!(got, want, "version {i} at {path}");
+        }
+    }
+    assert!(memo.skipped.load(std::sync::atomic::Ordering::Relaxed) > 0, "the memo never replayed a chunk");
 }

@@ -6,6 +6,7 @@ pub mod checksum;
 pub mod confirm;
 pub mod entropy;
 pub mod filter;
+pub mod memo;
 pub mod placeholder;
 pub mod prefilter;
 pub mod reach;
@@ -37,11 +38,14 @@ impl Default for ScanOptions {
     }
 }
 
+#[derive(Clone)]
 pub struct Scanner<'r> {
     rules: &'r RuleSet,
     opts: ScanOptions,
     /// Inline markers and config allow-lists (`suppress`); inline markers only unless set.
     suppress: &'r crate::suppress::Suppress,
+    /// Clean chunks already seen, shared across blobs (history sweeps); None scans every byte.
+    memo: Option<&'r memo::ChunkMemo>,
 }
 
 /// Per-thread scratch space, reused across blobs so the hot path does not allocate.
@@ -81,7 +85,14 @@ pub struct BlobScan {
 
 impl<'r> Scanner<'r> {
     pub fn new(rules: &'r RuleSet, opts: ScanOptions) -> Self {
-        Scanner { rules, opts, suppress: &crate::suppress::INLINE_ONLY }
+        Scanner { rules, opts, suppress: &crate::suppress::INLINE_ONLY, memo: None }
+    }
+
+    /// Lets the keyword pass skip chunks `memo` has seen clean before (same findings, less work
+    /// when blobs repeat each other's lines, as the versions of a file in a history do).
+    pub fn with_memo(mut self, memo: &'r memo::ChunkMemo) -> Self {
+        self.memo = Some(memo);
+        self
     }
 
     /// Uses `suppress` (inline markers and the config's allow-lists) on every blob's matches.
@@ -138,12 +149,16 @@ impl<'r> Scanner<'r> {
         s.touched.clear();
         if self.opts.prefilter {
             let (hits, touched) = (&mut s.hits, &mut s.touched);
-            self.rules.prefilter().for_each_hit(hay, |ri, hit| {
+            let add = |ri: usize, hit| {
                 if hits[ri].is_empty() {
                     touched.push(ri);
                 }
                 hits[ri].push(hit);
-            });
+            };
+            match self.memo {
+                Some(memo) => self.rules.prefilter().for_each_hit_memo(hay, memo, add),
+                None => self.rules.prefilter().for_each_hit(hay, add),
+            }
         } else {
             s.touched.extend(0..rules.len());
         }

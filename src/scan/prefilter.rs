@@ -15,7 +15,9 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+
+use super::memo::{self, ChunkHit, ChunkMemo};
 
 use crate::rules::Rule;
 
@@ -44,6 +46,9 @@ pub struct Prefilter {
     scanned: AtomicU64,
     /// Set by the one thread that builds the DFA, so the others never wait for it.
     dfa_claimed: AtomicBool,
+    /// No keyword holds a line break except as its last byte, so every hit lies within one line
+    /// and its line break (what `memo` relies on).
+    line_local: bool,
 }
 
 /// A keyword hit: where it is in the blob.
@@ -85,7 +90,9 @@ impl Prefilter {
                 owners[pi].push(Owner { rule: ri as u32, exact });
             }
         }
+        let line_local = patterns.iter().all(|p| !p[..p.len().saturating_sub(1)].contains(&b'\n'));
         Ok(Prefilter {
+            line_local,
             patterns,
             owners,
             nfa: OnceLock::new(),
@@ -129,15 +136,51 @@ impl Prefilter {
     pub fn for_each_hit(&self, hay: &[u8], mut f: impl FnMut(usize, Hit)) {
         let Some(ac) = self.automaton(hay.len()) else { return };
         for m in ac.find_overlapping_iter(hay) {
-            let hit = Hit { start: m.start(), end: m.end() };
-            for o in &self.owners[m.pattern().as_usize()] {
-                if let Some(exact) = &o.exact {
-                    if hay[hit.start..hit.end] != exact[..] {
-                        continue;
-                    }
+            self.dispatch(hay, m.pattern().as_usize(), Hit { start: m.start(), end: m.end() }, &mut f);
+        }
+    }
+
+    /// Like `for_each_hit`, but replays the hits of the chunks of `hay` that `memo` has seen
+    /// and teaches it the new ones: the same hits, in the same order, for much less automaton work
+    /// when most of `hay` was seen before (see `memo`).
+    pub fn for_each_hit_memo(&self, hay: &[u8], memo: &ChunkMemo, mut f: impl FnMut(usize, Hit)) {
+        if !self.line_local {
+            return self.for_each_hit(hay, f);
+        }
+        let (mut skipped, mut searched) = (0u64, 0u64);
+        let mut found: Vec<ChunkHit> = Vec::new();
+        for chunk in memo::chunks(hay) {
+            let fp = memo.fingerprint(&hay[chunk.clone()]);
+            found.clear();
+            if memo.lookup(fp, &mut found) {
+                skipped += chunk.len() as u64;
+            } else {
+                searched += chunk.len() as u64;
+                let Some(ac) = self.automaton(chunk.len()) else { return };
+                for m in ac.find_overlapping_iter(Input::new(hay).span(chunk.clone())) {
+                    found.push((m.pattern().as_u32(), (m.start() - chunk.start) as u32));
                 }
-                f(o.rule as usize, hit);
+                memo.insert(fp, &found);
             }
+            for &(pi, rel) in &found {
+                let start = chunk.start + rel as usize;
+                self.dispatch(hay, pi as usize, Hit { start, end: start + self.patterns[pi as usize].len() }, &mut f);
+            }
+        }
+        memo.skipped.fetch_add(skipped, Ordering::Relaxed);
+        memo.searched.fetch_add(searched, Ordering::Relaxed);
+    }
+
+    /// Hands a hit of automaton pattern `pi` to every rule owning that keyword.
+    #[inline]
+    fn dispatch(&self, hay: &[u8], pi: usize, hit: Hit, f: &mut impl FnMut(usize, Hit)) {
+        for o in &self.owners[pi] {
+            if let Some(exact) = &o.exact {
+                if hay[hit.start..hit.end] != exact[..] {
+                    continue;
+                }
+            }
+            f(o.rule as usize, hit);
         }
     }
 }
