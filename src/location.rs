@@ -84,6 +84,15 @@ pub fn snippet(hay: &[u8], start: usize, end: usize, redact_spans: &[(usize, usi
             }
         }
     }
+    // A secret group with an upper bound (`{8,128}`) can stop inside a longer token: mask the
+    // rest of that token too, or its tail would print in clear (a 172-character LINE token under
+    // the generic rule showed its last 44 characters).
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"+/=_-".contains(&b);
+    for span in spans.iter_mut() {
+        while span.1 > span.0 && span.1 < to && token(hay[span.1 - 1]) && token(hay[span.1]) {
+            span.1 += 1;
+        }
+    }
     spans.sort();
     let mut out = String::new();
     if from > ls {
@@ -144,6 +153,14 @@ mod tests {
         let hay = b"password: \"Zq8Wm3Xr7P\" again Zq8Wm3Xr7P";
         let snip = snippet(hay, 11, 21, &[(11, 21)]);
         assert!(!snip.contains("Zq8Wm3Xr7P"), "{snip}");
+    }
+
+    #[test]
+    fn snippet_masks_the_rest_of_a_cut_token() {
+        let hay = b"API_TOKEN=AbCdEfGh12345678IjKlMnOp+/Qr= # note";
+        let s = 10;
+        // The rule's secret stopped after 8 characters; the token runs on to `=`.
+        assert_eq!(snippet(hay, s, s + 8, &[(s, s + 8)]), "API_TOKEN=AbCd**** # note");
     }
 
     #[test]

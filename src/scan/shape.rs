@@ -81,6 +81,13 @@ fn is_identifier(v: &[u8]) -> bool {
     if word_like(v) {
         return true;
     }
+    // A C type name with a width (`PULONG64`, `DWORD64`, `UINT128`): 4+ capitals then 1-3
+    // digits. 8 random base62 characters take that form with odds of about 6e-4, 16 about 5e-7.
+    let caps = v.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    let digits = v.len() - caps;
+    if caps >= 4 && (1..=3).contains(&digits) && v[caps..].iter().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
     if v.is_empty() || !v.iter().all(|&b| b.is_ascii_alphabetic() || b == b'_' || b == b'-' || b == b'.') {
         return false;
     }
@@ -245,6 +252,25 @@ fn is_code(v: &[u8]) -> bool {
     if memchr::memmem::find(v, b"::").is_some() || v.first().is_some_and(|b| b"&*@#+:".contains(b)) {
         return true;
     }
+    // A Rust macro call with a snake_case name (`quote_spanned!`, `include_str!`).
+    if let Some(name) = v.strip_suffix(b"!") {
+        if name.contains(&b'_') && name.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_') {
+            return true;
+        }
+    }
+    // A Rails route target, `controller#action` with one of the seven REST actions
+    // (`active_storage/disk#update`, `users#show`); a lowercase password with a `#` in it
+    // (`s3cr3tpass#word`) ends in another word.
+    if let Some(hash) = v.iter().position(|&b| b == b'#') {
+        let (ctrl, action) = (&v[..hash], &v[hash + 1..]);
+        let rest = [&b"index"[..], b"show", b"new", b"create", b"edit", b"update", b"destroy"];
+        if ctrl.first().is_some_and(|b| b.is_ascii_lowercase())
+            && ctrl.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_/".contains(b))
+            && rest.contains(&action)
+        {
+            return true;
+        }
+    }
     // A dotted path of identifiers: config.db.password, process.env.TOKEN, this.token.
     let parts: Vec<&[u8]> = v.split(|&b| b == b'.').collect();
     parts.len() >= 2
@@ -393,6 +419,16 @@ mod tests {
         assert!(Shape::Identifier.matches(b"X509CertificateTemplatePrivateKeyFlag", b""));
         assert!(Shape::Identifier.matches(b"OAuth2ClientAuth", b""));
         assert!(Shape::Identifier.matches(b"contrib/credential/osxkeychain", b""));
+        assert!(Shape::Identifier.matches(b"PULONG64", b""));
+        assert!(Shape::Identifier.matches(b"DWORD64", b""));
+        assert!(!Shape::Identifier.matches(b"SCW0W8NG6024YHRJ7723", b""));
+        assert!(!Shape::Identifier.matches(b"ABCD12345", b""));
+        assert!(Shape::Code.matches(b"quote_spanned!", b""));
+        assert!(!Shape::Code.matches(b"Summer2024!", b""));
+        assert!(Shape::Code.matches(b"active_storage/disk#update", b""));
+        assert!(Shape::Code.matches(b"users#show", b""));
+        assert!(!Shape::Code.matches(b"Zr4!tQ9w#Lp2", b""));
+        assert!(!Shape::Code.matches(b"s3cr3tpass#word", b""));
         assert!(!Shape::Identifier.matches(b"k3Jd9Lq2Xv8Rm4Tz7Wp1Nc6B", b""));
         assert!(!Shape::Identifier.matches(b"a4a404accd666068fdcbf5d393d59e68", b""));
         assert!(!Shape::Identifier.matches(b"ni0o6x46zceprvuqrt56kjk9", b""));
