@@ -468,7 +468,10 @@ fn rules_cmd(rule_paths: &[PathBuf], cmd: RulesCommand) -> Result<Outcome> {
             let Some(r) = rules.get(&id) else { bail!("no rule with id or name {id:?} (see `residue rules list`)") };
             writeln!(w, "{} {} — {}", r.id, r.name, r.title)?;
             writeln!(w, "category: {}  severity: {}  confidence: {}", r.category, r.severity, r.confidence.as_str())?;
-            writeln!(w, "keywords: {}", r.keywords.join(", "))?;
+            match &r.file {
+                Some(f) => writeln!(w, "{}", crate::rules::docs::file_match_line(f))?,
+                None => writeln!(w, "keywords: {}", r.keywords.join(", "))?,
+            }
             writeln!(w, "\n{}", r.description.trim())?;
             writeln!(w, "\nHow to fix:\n{}", r.remediation.trim())?;
             if !r.references.is_empty() {
@@ -482,11 +485,12 @@ fn rules_cmd(rule_paths: &[PathBuf], cmd: RulesCommand) -> Result<Outcome> {
                     w,
                     "\nExample{}:\n{}",
                     ex.path.as_ref().map(|p| format!(" ({p})")).unwrap_or_default(),
-                    indent(&ex.input)
+                    indent(ex.input_hex.as_deref().map_or(ex.input.as_str(), |h| h))
                 )?;
             }
             for ex in &r.negative_examples {
-                writeln!(w, "\nNot reported ({}):\n{}", ex.reason, indent(&ex.input))?;
+                let input = ex.input_hex.as_deref().map_or(ex.input.as_str(), |h| h);
+                writeln!(w, "\nNot reported ({}):\n{}", ex.reason, indent(input))?;
             }
             w.flush()?;
             Ok(Outcome::Clean)

@@ -51,6 +51,8 @@ pub enum DropReason {
     /// Allowed by an `[[allow]]` entry of the config.
     ConfigAllow,
     Baseline,
+    /// A file rule's name matched but the file's first bytes are not the format's.
+    Magic,
 }
 
 impl DropReason {
@@ -66,6 +68,7 @@ impl DropReason {
             DropReason::Suppressed => "suppressed inline",
             DropReason::ConfigAllow => "allowed by the config",
             DropReason::Baseline => "in the baseline",
+            DropReason::Magic => "the file name matches but not its first bytes",
         }
     }
 

@@ -321,6 +321,7 @@ fn rule_def(id: &str, name: &str, r: &GlRule, regex: &str, keywords: &[String]) 
         keywords: keywords.to_vec(),
         case_sensitive: false,
         regex: regex.to_string(),
+        file: None,
         min_entropy: r.entropy.filter(|e| *e > 0.0).map(|e| e.min(8.0)),
         checksum: None,
         allow: Vec::new(),

@@ -201,7 +201,9 @@ impl Config {
     fn custom_rule(&self, def: &Spanned<RuleDef>) -> Result<Rule, ConfigError> {
         let rule = Rule::from_def(def.get_ref().clone(), &self.name).map_err(|e| self.at(def.span(), msg(e)))?;
         // Custom rules are someone's work in progress: compile them now so errors surface first.
-        rule.compiled().map_err(|e| self.at(def.span(), msg(e)))?;
+        if !rule.is_file_rule() {
+            rule.compiled().map_err(|e| self.at(def.span(), msg(e)))?;
+        }
         Ok(rule)
     }
 

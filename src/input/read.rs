@@ -270,6 +270,15 @@ fn read_head(r: &mut impl Read, buf: &mut Vec<u8>, n: usize) -> io::Result<usize
     Ok(got)
 }
 
+/// The first `n` bytes of the file at `path` (fewer if it is shorter): what file rules look at
+/// (see `rules::file`). Read only for files whose name a file rule matched, so the second open
+/// costs nothing on the rest of the tree.
+pub fn file_head(path: &Path, n: usize) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(n);
+    read_head(&mut File::open(path)?, &mut buf, n)?;
+    Ok(buf)
+}
+
 /// Classifies in-memory bytes (git blobs, stdin) the same way files are: Some(text) or None for
 /// binary. `scratch` holds decoded UTF-16.
 pub fn text_of<'a>(bytes: &'a [u8], scratch: &'a mut Vec<u8>) -> Option<&'a [u8]> {

@@ -1,7 +1,8 @@
 //! The directory walk: ignore's parallel walker (honours .gitignore, .ignore and git excludes like
 //! ripgrep, includes hidden files such as `.env`, never enters `.git`), scanning each file on the
 //! walker's own thread with that thread's `Scratch`, so walking, reading and matching overlap with
-//! no central queue. Every entry is counted: scanned, skipped with a reason, or error.
+//! no central queue. Every entry is counted: scanned, skipped with a reason, or error. A file whose
+//! name a file rule matches also has its head checked (`Scanner::scan_head`), whatever it counts as.
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -91,6 +92,19 @@ pub fn scan_file(
     out: &Collected,
 ) {
     let Worker { reader, scratch } = worker;
+    // File rules first: they also match binary files, which `load` skips. An unreadable head is
+    // left to `load`, which reports the file as an error.
+    if scanner.wants_head(&info, scratch) {
+        if let Ok(head) = super::read::file_head(path, crate::rules::file::HEAD_LEN) {
+            let r = scanner.scan_head(&info, &head, scratch);
+            if !r.findings.is_empty() {
+                out.findings.lock().unwrap_or_else(|e| e.into_inner()).extend(r.findings);
+            }
+            if !r.dropped.is_empty() {
+                out.dropped.lock().unwrap_or_else(|e| e.into_inner()).extend(r.dropped);
+            }
+        }
+    }
     // The walk passes no size: the reader takes it from the open file (`fstat`, no second path
     // lookup).
     let loaded = match size {

@@ -36,6 +36,7 @@ pub fn lint(rules: &RuleSet) -> Vec<Problem> {
         .rules()
         .par_iter()
         .enumerate()
+        .filter(|(_, r)| !r.is_file_rule())
         .filter_map(|(i, r)| r.compiled().err().map(|e| (i, e.to_string())))
         .collect();
     for (i, e) in compile {
@@ -55,6 +56,25 @@ pub fn lint(rules: &RuleSet) -> Vec<Problem> {
         }
         if r.negative_examples.is_empty() {
             p("no [[rule.negative_example]]".into());
+        }
+        if r.is_file_rule() {
+            for (i, ex) in r.examples.iter().enumerate() {
+                if ex.path.is_none() {
+                    p(format!("example {} needs a `path`: a file rule matches by name", i + 1));
+                }
+                if ex.secret.is_some() {
+                    p(format!("example {} gives a `secret`: a file rule reports none", i + 1));
+                }
+            }
+            for (i, ex) in r.negative_examples.iter().enumerate() {
+                if ex.path.is_none() {
+                    p(format!("negative example {} needs a `path`: a file rule matches by name", i + 1));
+                }
+                if ex.reason.trim().is_empty() {
+                    p(format!("negative example {} has no `reason`", i + 1));
+                }
+            }
+            continue;
         }
         let has_secret_group = r.compiled().ok().map(|c| c.secret_group.is_some());
         for (i, ex) in r.examples.iter().enumerate() {
@@ -97,6 +117,9 @@ pub fn run_examples(rules: &RuleSet) -> Vec<Problem> {
             || (Scratch::new(rules), Scratch::new(rules)),
             |(s1, s2), (ri, r)| {
                 let mut probs = Vec::new();
+                if r.is_file_rule() {
+                    return file_examples(&full, ri, r, s1);
+                }
                 if r.compiled().is_err() {
                     return probs;
                 }
@@ -138,6 +161,49 @@ pub fn run_examples(rules: &RuleSet) -> Vec<Problem> {
         .collect();
     out.sort();
     out
+}
+
+/// The bytes of an example: `input_hex` decoded (checked when the rule loaded), else `input`.
+fn example_bytes(input: &str, input_hex: &Option<String>) -> Vec<u8> {
+    match input_hex {
+        Some(h) => super::file::decode_hex(h).unwrap_or_default(),
+        None => input.as_bytes().to_vec(),
+    }
+}
+
+/// A file rule's examples through what a directory or git scan runs on a file: the name lookup,
+/// the head check and the text pipeline when the bytes are text. An example must give exactly one
+/// finding of the rule; a negative example none.
+fn file_examples(scanner: &Scanner, ri: usize, r: &Rule, s: &mut Scratch) -> Vec<Problem> {
+    let mut probs = Vec::new();
+    let mut p = |m: String| probs.push(Problem { file: r.source.clone(), rule: r.id.clone(), message: m });
+    let run = |path: &str, bytes: &[u8], s: &mut Scratch| -> usize {
+        let mut file = FileInfo::from_path_str(path);
+        let mut n = 0;
+        if scanner.wants_head(&file, s) {
+            n += scanner.scan_head(&file, bytes, s).findings.iter().filter(|f| f.rule == ri).count();
+        }
+        let mut decoded = Vec::new();
+        if let Some(text) = crate::input::read::text_of(bytes, &mut decoded) {
+            file.refine_with_content(text);
+            n += scanner.scan(&file, text, s).findings.iter().filter(|f| f.rule == ri).count();
+        }
+        n
+    };
+    for (i, ex) in r.examples.iter().enumerate() {
+        let Some(path) = &ex.path else { continue };
+        let n = run(path, &example_bytes(&ex.input, &ex.input_hex), s);
+        if n != 1 {
+            p(format!("example {} ({path}) gives {n} findings of this rule, not 1", i + 1));
+        }
+    }
+    for (i, ex) in r.negative_examples.iter().enumerate() {
+        let Some(path) = &ex.path else { continue };
+        if run(path, &example_bytes(&ex.input, &ex.input_hex), s) > 0 {
+            p(format!("negative example {} ({path}) is reported", i + 1));
+        }
+    }
+    probs
 }
 
 /// Lint plus examples: every problem, sorted.

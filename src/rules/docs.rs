@@ -17,6 +17,16 @@ fn fence(s: &str) -> &'static str {
     }
 }
 
+/// How a file rule matches, in one line: `File: \`*.p12\`, … · Magic: \`3082????020103\`, …`.
+pub fn file_match_line(f: &super::file::FileMatch) -> String {
+    let list = |v: &[String]| v.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+    let mut s = format!("File: {} ({})", list(&f.names), f.kind);
+    if !f.magic_src.is_empty() {
+        s.push_str(&format!(" · Magic: {}", list(&f.magic_src)));
+    }
+    s
+}
+
 /// The whole document.
 pub fn render(rules: &RuleSet) -> String {
     let mut out = String::new();
@@ -41,16 +51,22 @@ pub fn render(rules: &RuleSet) -> String {
         for r in list {
             let _ = writeln!(out, "\n### {}\n", r.id);
             let _ = writeln!(out, "**{}** (`{}`)  ", r.title, r.name);
+            let matching = match &r.file {
+                Some(f) => file_match_line(f),
+                None => format!(
+                    "Keywords: {}",
+                    r.keywords.iter().map(|k| format!("`{}`", k.replace('`', "'"))).collect::<Vec<_>>().join(", ")
+                ),
+            };
             let _ = writeln!(
                 out,
-                "Severity: {} · Confidence: {} · Keywords: {}{}\n",
+                "Severity: {} · Confidence: {} · {matching}{}\n",
                 r.severity,
                 r.confidence.as_str(),
-                r.keywords.iter().map(|k| format!("`{}`", k.replace('`', "'"))).collect::<Vec<_>>().join(", "),
                 if r.preview { " · preview" } else { "" }
             );
             let _ = writeln!(out, "{}\n", r.description.trim());
-            if let Some(ex) = r.examples.first() {
+            if let Some(ex) = r.examples.first().filter(|e| e.input_hex.is_none()) {
                 let f = fence(&ex.input);
                 let _ = writeln!(
                     out,

@@ -1,9 +1,11 @@
 //! Rules as data: the TOML syntax (`syntax`), the validated `Rule` (`rule`), the `RuleSet` that
 //! owns every rule plus the compiled prefilter (`set`), the embedded built-in rule files
-//! (`builtin`), and `rules check` (`check`), which lints rules and runs their examples.
+//! (`builtin`), `rules check` (`check`), which lints rules and runs their examples, and file rules
+//! (`file`), which match a file by name and leading bytes instead of a regex.
 pub mod builtin;
 pub mod check;
 pub mod docs;
+pub mod file;
 pub mod rule;
 pub mod set;
 pub mod syntax;

@@ -236,6 +236,9 @@ pub struct Rule {
     pub keywords: Vec<String>,
     pub case_sensitive: bool,
     pub regex_src: String,
+    /// Set for a file rule (matched by name and magic bytes, see `rules::file`); such a rule has
+    /// no keywords and no regex.
+    pub file: Option<super::file::FileMatch>,
     pub min_entropy: Option<f64>,
     pub checksum: Option<Checksum>,
     pub allow_src: Vec<String>,
@@ -370,7 +373,52 @@ impl Rule {
                 Confidence::parse(c).ok_or_else(|| err(format!("unknown confidence {c:?} (high, medium, low)")))?
             }
         };
-        if def.keywords.is_empty() {
+        let file = match &def.file {
+            Some(f) => {
+                let regex_only = [
+                    (!def.keywords.is_empty(), "keywords"),
+                    (!def.regex.is_empty(), "regex"),
+                    (def.case_sensitive, "case_sensitive"),
+                    (def.min_entropy.is_some(), "min_entropy"),
+                    (def.checksum.is_some(), "checksum"),
+                    (!def.allow.is_empty(), "allow"),
+                    (!def.allow_line.is_empty(), "allow_line"),
+                    (def.placeholder.is_some(), "placeholder"),
+                    (!def.reject.is_empty(), "reject"),
+                    (def.in_comment.is_some(), "in_comment"),
+                    (!def.languages.is_empty(), "languages"),
+                ];
+                if let Some((_, key)) = regex_only.iter().find(|(set, _)| *set) {
+                    return Err(err(format!(
+                        "`{key}` is not allowed in a file rule (it matches by `file`, not by text)"
+                    )));
+                }
+                if category != Category::Secret {
+                    return Err(err("a file rule must have category \"secret\"".into()));
+                }
+                Some(super::file::FileMatch::parse(&id, f)?)
+            }
+            None => {
+                if def.regex.is_empty() {
+                    return Err(err("no `regex` (and no `file`): the rule could never match".into()));
+                }
+                None
+            }
+        };
+        for (i, ex) in def.example.iter().map(|e| (&e.input, &e.input_hex)).chain(
+            def.negative_example.iter().map(|e| (&e.input, &e.input_hex)),
+        ).enumerate() {
+            if let Some(h) = ex.1 {
+                if file.is_none() {
+                    return Err(err(format!("example {}: `input_hex` is only for file rules", i + 1)));
+                }
+                if !ex.0.is_empty() {
+                    return Err(err(format!("example {}: give `input` or `input_hex`, not both", i + 1)));
+                }
+                super::file::decode_hex(h).map_err(|e| err(format!("example {}: input_hex: {e}", i + 1)))?;
+            }
+        }
+        if file.is_none() && def.keywords.is_empty() {
             return Err(err("no keywords: the prefilter could never select this rule".into()));
         }
         for k in &def.keywords {
@@ -431,6 +479,7 @@ impl Rule {
             keywords: def.keywords,
             case_sensitive: def.case_sensitive,
             regex_src: def.regex,
+            file,
             min_entropy: def.min_entropy,
             checksum,
             allow_src: def.allow,
@@ -451,12 +500,15 @@ impl Rule {
         })
     }
 
-    /// The compiled regexes, built on first use.
+    /// The compiled regexes, built on first use. A file rule has none: asking is an error.
     pub fn compiled(&self) -> Result<&Compiled, RuleError> {
         self.compiled.get_or_init(|| self.compile()).as_ref().map_err(|m| RuleError::invalid(&self.id, m.clone()))
     }
 
     fn compile(&self) -> Result<Compiled, String> {
+        if self.file.is_some() {
+            return Err("a file rule has no regex".into());
+        }
         let hir = parse_hir(&self.regex_src).map_err(|e| format!("regex: {e}"))?;
         let (max, min) = (hir.properties().maximum_len(), hir.properties().minimum_len().unwrap_or(0));
         if min == 0 {
@@ -486,6 +538,11 @@ impl Rule {
         }
         let reach = crate::scan::reach::Reach::from_hir(&hir);
         Ok(Compiled { regex, secret_group, key_group, max_len, reach, allow, allow_line })
+    }
+
+    /// Whether this is a file rule (matched by name and magic, not by a regex).
+    pub fn is_file_rule(&self) -> bool {
+        self.file.is_some()
     }
 
     /// The path an example is scanned under when it gives none.

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::file::FileIndex;
 use super::rule::{Category, Rule, Severity};
 use super::syntax::RuleFile;
 use super::{builtin, line_col, RuleError};
@@ -13,6 +14,8 @@ use crate::scan::prefilter::Prefilter;
 pub struct RuleSet {
     rules: Vec<Rule>,
     prefilter: Prefilter,
+    /// The names of every file rule, as one glob set.
+    files: FileIndex,
 }
 
 /// A rule file's name and contents, before parsing.
@@ -97,7 +100,8 @@ impl RuleSet {
             }
         }
         let prefilter = Prefilter::new(&rules).map_err(RuleError::Other)?;
-        Ok(RuleSet { rules, prefilter })
+        let files = FileIndex::new(&rules);
+        Ok(RuleSet { rules, prefilter, files })
     }
 
     /// Keeps only the rules `keep` accepts (and rebuilds the prefilter).
@@ -140,9 +144,14 @@ impl RuleSet {
         &self.prefilter
     }
 
-    /// Compiles every rule's regexes now; returns every failure.
+    /// The file rules' name index (see `rules::file`).
+    pub fn files(&self) -> &FileIndex {
+        &self.files
+    }
+
+    /// Compiles every rule's regexes now; returns every failure. File rules have none.
     pub fn compile_all(&self) -> Vec<RuleError> {
-        self.rules.iter().filter_map(|r| r.compiled().err().map(|e| e.in_file(&r.source))).collect()
+        self.rules.iter().filter(|r| !r.is_file_rule()).filter_map(|r| r.compiled().err().map(|e| e.in_file(&r.source))).collect()
     }
 }
 

@@ -20,10 +20,16 @@ pub struct RuleDef {
     pub severity: String,
     #[serde(default)]
     pub confidence: Option<String>,
+    #[serde(default)]
     pub keywords: Vec<String>,
     #[serde(default)]
     pub case_sensitive: bool,
+    /// Required unless `file` is given (then it must be absent).
+    #[serde(default)]
     pub regex: String,
+    /// A file rule: matches a file by its name (and leading bytes) instead of its text.
+    #[serde(default)]
+    pub file: Option<FileDef>,
     #[serde(default)]
     pub min_entropy: Option<f64>,
     #[serde(default)]
@@ -62,10 +68,28 @@ pub struct RuleDef {
     pub negative_example: Vec<NegativeExampleDef>,
 }
 
+/// `file = { names = [...], magic = [...], kind = "..." }`: see docs/rule-format.md.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct FileDef {
+    /// Globs on the path (without a `/`: the file name at any depth), ASCII case-insensitive.
+    pub names: Vec<String>,
+    /// Hex patterns (`??` = any byte) the file's first bytes must start with; any one suffices.
+    /// Empty: the name alone decides.
+    #[serde(default)]
+    pub magic: Vec<String>,
+    /// What such a file is, shown in place of a secret value ("PKCS#12 key store").
+    pub kind: String,
+}
+
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleDef {
+    /// The example's text (file rules may give `input_hex` instead, for binary content).
+    #[serde(default)]
     pub input: String,
+    #[serde(default)]
+    pub input_hex: Option<String>,
     #[serde(default)]
     pub secret: Option<String>,
     #[serde(default)]
@@ -75,7 +99,10 @@ pub struct ExampleDef {
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct NegativeExampleDef {
+    #[serde(default)]
     pub input: String,
+    #[serde(default)]
+    pub input_hex: Option<String>,
     #[serde(default)]
     pub reason: String,
     #[serde(default)]

@@ -1,7 +1,10 @@
 //! The matching engine: one blob in, findings out. `prefilter` finds keyword hits, `confirm` runs
 //! the hit rules' regexes on windows around them, `filter` drops what is not a finding and merges
 //! rules that matched the same value; then matches are located (line, column, snippet) and
-//! fingerprinted. A `Scanner` is shared by all threads; each thread owns a `Scratch`.
+//! fingerprinted. File rules (`rules::file`) take a separate, cheaper path: `wants_head` matches a
+//! path against their names, and `scan_head` checks the leading bytes of a file whose name matched
+//! (text or binary) and reports it once. A `Scanner` is shared by all threads; each thread owns a
+//! `Scratch`.
 pub mod checksum;
 pub mod confirm;
 pub mod entropy;
@@ -58,6 +61,8 @@ pub struct Scratch {
     /// Memory held by `states`, kept under `confirm::STATE_BUDGET`.
     state_mem: usize,
     raw: Vec<RawMatch>,
+    /// File rules whose names matched the current path.
+    file_rules: Vec<usize>,
 }
 
 impl Scratch {
@@ -70,6 +75,7 @@ impl Scratch {
             states: (0..n).map(|_| None).collect(),
             state_mem: 0,
             raw: Vec::new(),
+            file_rules: Vec::new(),
         }
     }
 }
@@ -137,6 +143,95 @@ impl<'r> Scanner<'r> {
         out
     }
 
+    /// Whether some file rule's names match `file` (and its scope applies): only then need the
+    /// caller read the file's head for `scan_head`. One glob-set lookup per path.
+    pub fn wants_head(&self, file: &FileInfo, s: &mut Scratch) -> bool {
+        self.file_candidates(file, s);
+        !s.file_rules.is_empty()
+    }
+
+    fn file_candidates(&self, file: &FileInfo, s: &mut Scratch) {
+        self.rules.files().rules_for(&file.path, &mut s.file_rules);
+        let rules = self.rules.rules();
+        s.file_rules.retain(|&ri| rules[ri].scope.applies_to(file));
+    }
+
+    /// Runs the file rules on `file`, whose content starts with `head` (its first bytes; at most
+    /// `rules::file::HEAD_LEN` are used): one finding per matching rule, at line 1 column 1, with
+    /// no secret (the snippet names the kind of file). Works on binary files, which the text
+    /// pipeline never sees. Config allow-lists apply as to any finding (by path, rule or kind).
+    pub fn scan_head(&self, file: &FileInfo, head: &[u8], s: &mut Scratch) -> BlobScan {
+        let mut out = BlobScan::default();
+        self.file_candidates(file, s);
+        if s.file_rules.is_empty() {
+            return out;
+        }
+        let head = &head[..head.len().min(crate::rules::file::HEAD_LEN)];
+        let rules = self.rules.rules();
+        for &ri in &s.file_rules {
+            let rule = &rules[ri];
+            let Some(fm) = &rule.file else { continue };
+            let m = Match {
+                rule: ri,
+                start: 0,
+                end: fm.kind.len(),
+                secret: None,
+                confidence: rule.confidence,
+                checksum: None,
+                also: Vec::new(),
+            };
+            if !fm.magic_matches(head) {
+                if self.opts.explain {
+                    let f = self.file_finding(file, head, &m);
+                    let detail = format!("the first bytes are not those of a {}", fm.kind);
+                    out.dropped.push((Dropped { m, reason: crate::finding::DropReason::Magic, detail }, f));
+                }
+                continue;
+            }
+            // The allow-lists see the kind as the matched text: a file has no line to show.
+            let (mut kept, mut dropped) = (vec![m], Vec::new());
+            self.suppress.apply(self.rules, file, fm.kind.as_bytes(), &mut kept, &mut dropped);
+            out.findings.extend(kept.iter().map(|m| self.file_finding(file, head, m)));
+            out.dropped.extend(dropped.into_iter().map(|d| {
+                let f = self.file_finding(file, head, &d.m);
+                (d, f)
+            }));
+        }
+        out
+    }
+
+    fn file_finding(&self, file: &FileInfo, head: &[u8], m: &Match) -> Finding {
+        let rule = &self.rules.rules()[m.rule];
+        let kind = rule.file.as_ref().map(|f| f.kind.as_str()).unwrap_or_default();
+        let mut severity = rule.severity;
+        let mut tags = vec!["file".to_string()];
+        if file.context.test {
+            severity = severity.lowered();
+            tags.push("test".to_string());
+        }
+        Finding {
+            rule: m.rule,
+            path: file.path.clone(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            start: m.start,
+            end: m.end,
+            secret: None,
+            snippet: kind.to_string(),
+            // The head's hash keeps the fingerprint stable while the file is unchanged and new
+            // when a key store is replaced by another at the same path.
+            fingerprint: fingerprint(&rule.id, &file.path, head),
+            severity,
+            confidence: m.confidence,
+            checksum: None,
+            tags,
+            also: Vec::new(),
+            commit: None,
+        }
+    }
+
     /// Prefilter, confirm, filter and dedup: the matches of one blob, sorted by offset.
     pub fn matches(
         &self,
@@ -160,7 +255,8 @@ impl<'r> Scanner<'r> {
                 None => self.rules.prefilter().for_each_hit(hay, add),
             }
         } else {
-            s.touched.extend(0..rules.len());
+            // File rules have no regex: `scan_head` runs them.
+            s.touched.extend((0..rules.len()).filter(|&ri| !rules[ri].is_file_rule()));
         }
         // Rule order, not hit order, so output never depends on where keywords happen to be.
         s.touched.sort_unstable();

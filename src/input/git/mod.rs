@@ -167,13 +167,37 @@ impl<'s, 'r> BlobScanner<'s, 'r> {
         }
     }
 
-    /// Scans `data` as the file at `path`, counting it as scanned or skipped in `out`. Returns
-    /// None when the blob was skipped (binary, too large).
+    /// Scans `data` as the file at `path`, counting it as scanned or skipped in `out`: file rules
+    /// on its head (binary or not), then the text pipeline. Returns None when the blob was
+    /// skipped (excluded; binary or too large with no file-rule finding).
     pub fn scan(&mut self, path: &str, data: &[u8], out: &Collected) -> Option<BlobScan> {
         if self.exclude.as_ref().is_some_and(|g| g.is_excluded_rel(path)) {
             out.counters.skipped(SkipReason::Excluded);
             return None;
         }
+        let head = self.scan_head(path, data);
+        match self.scan_text(path, data, out) {
+            Some(mut r) => {
+                r.findings.splice(0..0, head.findings);
+                r.dropped.extend(head.dropped);
+                Some(r)
+            }
+            None if !head.findings.is_empty() || !head.dropped.is_empty() => Some(head),
+            None => None,
+        }
+    }
+
+    /// The file rules' findings for `data` at `path` (empty unless a file rule's names match).
+    fn scan_head(&mut self, path: &str, data: &[u8]) -> BlobScan {
+        let info = FileInfo::from_path_str(path);
+        if !self.scanner.wants_head(&info, &mut self.scratch) {
+            return BlobScan::default();
+        }
+        self.scanner.scan_head(&info, data, &mut self.scratch)
+    }
+
+    /// The text pipeline alone; counts the blob as scanned or skipped.
+    fn scan_text(&mut self, path: &str, data: &[u8], out: &Collected) -> Option<BlobScan> {
         if self.max_file_size > 0 && data.len() as u64 > self.max_file_size {
             out.counters.skipped(SkipReason::TooLarge);
             return None;
@@ -209,7 +233,11 @@ impl<'s, 'r> BlobScanner<'s, 'r> {
             }
             return res;
         };
-        let Some(first) = self.scan(paths[first_path], data, out) else { return res };
+        // File rules per path: the name decides which apply, so findings are not copied.
+        for &k in &keep {
+            res[k] = self.scan_head(paths[k], data).findings;
+        }
+        let Some(first) = self.scan_text(paths[first_path], data, out) else { return res };
         let text: &[u8] = match text_of(data, &mut self.decoded) {
             Some(t) => t,
             None => return res,
@@ -233,7 +261,7 @@ impl<'s, 'r> BlobScanner<'s, 'r> {
                     classes.len() - 1
                 }
             };
-            res[k] = classes[idx].1.iter().map(|f| relocate(self.scanner, f, p, text)).collect();
+            res[k].extend(classes[idx].1.iter().map(|f| relocate(self.scanner, f, p, text)));
         }
         res
     }

@@ -87,7 +87,14 @@ pub(crate) fn scan_change(
             }
         });
     }
-    let kept: Vec<_> = r.findings.into_iter().filter(|f| diffs.iter().all(|d| d.touches(f))).collect();
+    // A file rule's finding is about the whole file, which this change adds or replaces: it is
+    // kept whatever the line diff says (a binary key store has no lines to compare).
+    let rules = bs.scanner.rules().rules();
+    let kept: Vec<_> = r
+        .findings
+        .into_iter()
+        .filter(|f| rules[f.rule].is_file_rule() || diffs.iter().all(|d| d.touches(f)))
+        .collect();
     Ok(kept)
 }
 
