@@ -8,6 +8,7 @@ mod fuzz_checks;
 mod cli;
 mod corpus;
 mod engine;
+mod filerules;
 mod failure;
 mod git;
 mod invariants;
