@@ -431,3 +431,52 @@ fn range_rejects_bad_specs() {
     let o = run_in(r.path(), &["scan", "--range", "HEAD"]);
     assert_eq!(code(&o), 2);
 }
+
+/// A binary PKCS#12 bundle is reported by every git mode (file rules run before the binary skip),
+/// with the commit that added it, once per distinct blob, and without its bytes in the output.
+#[test]
+fn binary_key_store_in_history_range_and_staged() {
+    let store = crate::filerules::p12(b"\x00\x01CANARY-IN-GIT\x00");
+    let mut r = Repo::new();
+    r.write("README.md", "hello\n");
+    let base = r.commit("base");
+    r.write("certs/server.p12", &store);
+    r.write("docs/not-a-key.p12", "not a key\n");
+    let c2 = r.commit("add a key store");
+    r.write("README.md", "hello again\n");
+    r.commit("unrelated");
+
+    let file_findings = |v: &Value| -> Vec<(String, u64, Option<String>)> {
+        let mut f: Vec<_> = found(v).into_iter().map(|(p, l, _, c)| (p, l, c)).collect();
+        f.sort();
+        f
+    };
+    let want = vec![("certs/server.p12".to_string(), 1, Some(c2.clone()))];
+    let (c, v, _) = json(r.path(), &["--history"]);
+    assert_eq!(c, 1, "{v}");
+    assert_eq!(file_findings(&v), want, "{v}");
+    assert_eq!(v["findings"][0]["rule"], "SEC0950");
+    assert!(!v.to_string().contains("CANARY"), "history output holds the file bytes: {v}");
+
+    let (c, v, _) = json(r.path(), &["--range", &format!("{base}..HEAD")]);
+    assert_eq!(c, 1, "{v}");
+    assert_eq!(file_findings(&v), want, "{v}");
+
+    // Changing the store is a new finding in a range; a commit that leaves it alone is not.
+    r.write("certs/server.p12", crate::filerules::p12(b"\x00\x02rotated\x00"));
+    let c4 = r.commit("replace the key store");
+    let (_, v, _) = json(r.path(), &["--range", &format!("{c2}..HEAD")]);
+    assert_eq!(file_findings(&v), vec![("certs/server.p12".to_string(), 1, Some(c4.clone()))], "{v}");
+    let (_, v, _) = json(r.path(), &["--history"]);
+    assert_eq!(file_findings(&v).len(), 2, "one finding per distinct blob: {v}");
+
+    // Staged: a new binary key store is reported; once committed, nothing is staged.
+    r.write("release/Signing.pfx", &store);
+    r.git(&["add", "release/Signing.pfx"]);
+    let (c, v, _) = json(r.path(), &["--staged"]);
+    assert_eq!(c, 1, "{v}");
+    assert_eq!(file_findings(&v), vec![("release/Signing.pfx".to_string(), 1, None)], "{v}");
+    r.commit("sign");
+    let (c, v, _) = json(r.path(), &["--staged"]);
+    assert_eq!(c, 0, "{v}");
+}
