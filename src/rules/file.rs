@@ -74,9 +74,10 @@ impl FileMatch {
     /// rule has none.
     pub fn magic_matches(&self, head: &[u8]) -> bool {
         self.magic.is_empty()
-            || self.magic.iter().any(|pat| {
-                pat.len() <= head.len() && pat.iter().zip(head).all(|(p, b)| p.is_none_or(|p| p == *b))
-            })
+            || self
+                .magic
+                .iter()
+                .any(|pat| pat.len() <= head.len() && pat.iter().zip(head).all(|(p, b)| p.is_none_or(|p| p == *b)))
     }
 }
 

@@ -405,9 +405,13 @@ impl Rule {
                 None
             }
         };
-        for (i, ex) in def.example.iter().map(|e| (&e.input, &e.input_hex)).chain(
-            def.negative_example.iter().map(|e| (&e.input, &e.input_hex)),
-        ).enumerate() {
+        for (i, ex) in def
+            .example
+            .iter()
+            .map(|e| (&e.input, &e.input_hex))
+            .chain(def.negative_example.iter().map(|e| (&e.input, &e.input_hex)))
+            .enumerate()
+        {
             if let Some(h) = ex.1 {
                 if file.is_none() {
                     return Err(err(format!("example {}: `input_hex` is only for file rules", i + 1)));

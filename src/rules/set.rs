@@ -151,7 +151,11 @@ impl RuleSet {
 
     /// Compiles every rule's regexes now; returns every failure. File rules have none.
     pub fn compile_all(&self) -> Vec<RuleError> {
-        self.rules.iter().filter(|r| !r.is_file_rule()).filter_map(|r| r.compiled().err().map(|e| e.in_file(&r.source))).collect()
+        self.rules
+            .iter()
+            .filter(|r| !r.is_file_rule())
+            .filter_map(|r| r.compiled().err().map(|e| e.in_file(&r.source)))
+            .collect()
     }
 }
 

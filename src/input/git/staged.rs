@@ -77,6 +77,14 @@ pub(crate) fn scan_change(
     }
     let single = [c.old];
     let olds: &[Option<ObjectId>] = olds.unwrap_or(&single);
+    // A file rule's finding is about the whole file: it is new when the blob differs from every
+    // old one (a merge that takes a branch's key store as is adds nothing), whatever its lines.
+    let rules = bs.scanner.rules().rules();
+    let new_blob = olds.iter().all(|o| *o != Some(c.id));
+    if r.findings.iter().all(|f| rules[f.rule].is_file_rule()) {
+        // Often a binary blob: no line diff to compute.
+        return Ok(if new_blob { r.findings } else { Vec::new() });
+    }
     let mut diffs = Vec::with_capacity(olds.len());
     for old in olds {
         diffs.push(match old {
@@ -87,13 +95,10 @@ pub(crate) fn scan_change(
             }
         });
     }
-    // A file rule's finding is about the whole file, which this change adds or replaces: it is
-    // kept whatever the line diff says (a binary key store has no lines to compare).
-    let rules = bs.scanner.rules().rules();
     let kept: Vec<_> = r
         .findings
         .into_iter()
-        .filter(|f| rules[f.rule].is_file_rule() || diffs.iter().all(|d| d.touches(f)))
+        .filter(|f| if rules[f.rule].is_file_rule() { new_blob } else { diffs.iter().all(|d| d.touches(f)) })
         .collect();
     Ok(kept)
 }
