@@ -72,6 +72,10 @@ fn mixed_tree(rng: &mut Rng) -> (tempfile::TempDir, u64) {
     write(d, "empty.txt", "");
     write(d, "logo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0");
     write(d, "big.txt", "x".repeat(5000));
+    // Key stores (file rules): reported whatever they count as: binary, too large, or scanned text.
+    write(d, "certs/store.p12", crate::filerules::p12(b"\0\0"));
+    write(d, "certs/huge.pfx", crate::filerules::p12(&[0u8; 5000]));
+    write(d, "certs/notes.p12", "not a key\n");
     write(d, "locked.txt", "hello\n");
     std::fs::set_permissions(d.join("locked.txt"), std::fs::Permissions::from_mode(0o000)).unwrap();
     symlink("src/app.py", d.join("link.py")).unwrap();
@@ -81,7 +85,7 @@ fn mixed_tree(rng: &mut Rng) -> (tempfile::TempDir, u64) {
     assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
     // The listener is dropped but its socket file stays.
     drop(std::os::unix::net::UnixListener::bind(d.join("sock")).unwrap());
-    (dir, 10)
+    (dir, 13)
 }
 
 fn check_counts(s: &serde_json::Value, total: u64, what: &str) -> (u64, u64, u64) {
@@ -102,11 +106,20 @@ fn every_file_ends_in_exactly_one_state() {
     let doc = json(&out);
     let s = &doc["stats"];
     let (scanned, _, errors) = check_counts(s, total, "json");
-    assert_eq!(s["files_skipped"]["binary"], 1, "{s}");
-    assert_eq!(s["files_skipped"]["too-large"], 1, "{s}");
+    assert_eq!(s["files_skipped"]["binary"], 2, "{s}");
+    assert_eq!(s["files_skipped"]["too-large"], 2, "{s}");
     assert_eq!(s["files_skipped"]["symlink"], 2, "{s}");
     assert_eq!(s["files_skipped"]["special"], 2, "{s}");
-    assert_eq!(scanned + errors, 4, "{s}");
+    assert_eq!(scanned + errors, 5, "{s}");
+    let mut stores: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "SEC0950")
+        .map(|f| f["path"].as_str().unwrap().trim_start_matches("./"))
+        .collect();
+    stores.sort();
+    assert_eq!(stores, vec!["certs/huge.pfx", "certs/store.p12"], "{doc}");
     let out = run_in(dir.path(), &["scan", "--format", "sarif", "--max-file-size", "1000", "."]);
     let doc = json(&out);
     let inv = &doc["runs"][0]["invocations"][0];
