@@ -183,7 +183,7 @@ impl<'r> Scanner<'r> {
             if !fm.magic_matches(head) {
                 if self.opts.explain {
                     let f = self.file_finding(file, head, &m);
-                    let detail = format!("the first bytes are not those of a {}", fm.kind);
+                    let detail = format!("no {} header", fm.kind);
                     out.dropped.push((Dropped { m, reason: crate::finding::DropReason::Magic, detail }, f));
                 }
                 continue;
