@@ -14,7 +14,7 @@
 //! - `keywords` shorter than 3 bytes are dropped; when none remain, literals every match starts
 //!   (or ends) with are taken from the regex. A rule with neither is skipped with a note.
 //! - A rule's `path` (a regex) cannot become a glob in general: the rule is imported unscoped,
-//!   with a note; a rule with only `path` and no `regex` is skipped.
+//!   with a note; a rule with only `path` and no `regex` is skipped (the note points to file rules).
 //! - Rule allowlists and the global `[allowlist]` / `[[allowlists]]` → `[[allow]]` entries
 //!   (`regexes` by `regexTarget` → `secrets` / `matches` / `lines`, `paths` → `path_regexes`,
 //!   `stopwords`, `condition`, `targetRules` → `rules`). `commits` are not supported (noted).
@@ -154,7 +154,11 @@ pub fn translate(name: &str, text: &str) -> Result<Imported, ConfigError> {
         let id = format!("SEC9{:04}", i + 1);
         let label = format!("rule {:?}", r.id);
         let Some(regex) = &r.regex else {
-            notes.push(format!("{label}: skipped: it matches file paths only, and residue rules match content"));
+            notes.push(format!(
+                "{label}: skipped: it matches file paths only; residue's file rules match by glob and leading bytes, \
+                 not by a path regex (built-in SEC0950-SEC0953 cover PKCS#12, Java key stores, KeePass and OpenPGP \
+                 secret keys; write a `file` rule for others, see docs/rule-format.md)"
+            ));
             continue;
         };
         let mut name = kebab(&r.id);

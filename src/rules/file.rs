@@ -173,6 +173,10 @@ impl FileIndex {
             // reaches; an empty set (matches nothing) is the safe reading if one ever does.
             b.build().unwrap_or_else(|_| GlobSet::empty())
         });
+        // Nearly every path matches no glob: `is_match` answers that without allocating.
+        if !set.is_match(path) {
+            return;
+        }
         for gi in set.matches(path) {
             out.push(self.owners[gi]);
         }
