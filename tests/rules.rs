@@ -67,6 +67,58 @@ secret = "abc"
     assert!(joined.contains("contains none of the keywords"), "{joined}");
 }
 
+/// File rules are validated on load (errors name the file and rule) and their examples run in
+/// `rules check`: a wrong example or a negative example that matches is a problem.
+#[test]
+fn file_rules_are_validated_and_checked() {
+    let head = "[[rule]]\nid = \"SEC9992\"\nname = \"store\"\ntitle = \"t\"\nseverity = \"high\"\n\
+                description = \"d\"\nremediation = \"r\"\n";
+    let load = |body: &str| {
+        let text = format!("{head}{body}");
+        // An INS id, so the category check (not the id check) is what fails.
+        let text = if body.contains("insecure-default") { text.replace("SEC9992", "INS9992") } else { text };
+        RuleSet::from_sources(&[residue::rules::set::RuleSource { name: "rules/fr.toml".into(), text }])
+    };
+    let file = "file = { names = [\"*.p12\"], magic = [\"3082????020103\"], kind = \"PKCS#12\" }\n";
+    let bad = [
+        (format!("category = \"secret\"\nregex = 'x{{1,2}}'\n{file}"), "`regex` is not allowed in a file rule"),
+        (format!("category = \"secret\"\nkeywords = [\"abc\"]\n{file}"), "`keywords` is not allowed"),
+        (format!("category = \"insecure-default\"\n{file}"), "must have category \"secret\""),
+        ("category = \"secret\"\nfile = { names = [], kind = \"k\" }\n".into(), "`names` is empty"),
+        ("category = \"secret\"\nfile = { names = [\"*.p12\"], magic = [\"30z2\"], kind = \"k\" }\n".into(), "magic"),
+        (
+            "category = \"secret\"\nfile = { names = [\"*.p12\"], magic = [\"??30\"], kind = \"k\" }\n".into(),
+            "fixed byte",
+        ),
+        ("category = \"secret\"\nfile = { names = [\"*.p12\"], kind = \" \" }\n".into(), "`kind` is empty"),
+        ("category = \"secret\"\n".into(), "no `regex` (and no `file`)"),
+        (
+            "category = \"secret\"\nkeywords = [\"abc\"]\nregex = 'abc'\n[[rule.example]]\ninput_hex = \"00\"\n".into(),
+            "`input_hex` is only for file rules",
+        ),
+    ];
+    for (body, want) in bad {
+        let err = load(&body).unwrap_err().to_string();
+        assert!(err.contains(want), "{body}: {err}");
+        assert!(err.starts_with("rules/fr.toml"), "errors name the file: {err}");
+    }
+
+    let ok = format!(
+        "category = \"secret\"\n{file}\
+         [[rule.example]]\ninput_hex = \"3182 0a58 020103\"\npath = \"a/key.p12\"\n\
+         [[rule.example]]\ninput_hex = \"3082 0a58 020103\"\n\
+         [[rule.negative_example]]\ninput_hex = \"3082 0a58 020103\"\npath = \"b/key.P12\"\nreason = \"r\"\n"
+    );
+    let rules = load(&ok).unwrap();
+    assert!(rules.rules()[0].compiled().is_err(), "a file rule has no regex to compile");
+    let problems: Vec<String> = check::check(&rules).iter().map(|p| p.to_string()).collect();
+    let joined = problems.join("\n");
+    assert!(joined.contains("example 1 (a/key.p12) gives 0 findings of this rule, not 1"), "{joined}");
+    assert!(joined.contains("example 2 needs a `path`"), "{joined}");
+    assert!(joined.contains("negative example 1 (b/key.P12) is reported"), "{joined}");
+    assert_eq!(problems.len(), 3, "{joined}");
+}
+
 #[test]
 fn malformed_rule_file_names_file_and_line() {
     let text = "[[rule]]\nid = \"SEC9991\"\nname = \"x\"\nbogus_key = 1\n";
