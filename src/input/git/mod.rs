@@ -14,6 +14,8 @@ mod tree;
 
 use std::path::{Path, PathBuf};
 
+use gix::ObjectId;
+
 use super::path::FileInfo;
 use super::read::{text_of, SkipReason};
 use crate::finding::{fingerprint, Finding};
@@ -251,6 +253,33 @@ fn relocate(scanner: &Scanner, f: &Finding, path: &str, text: &[u8]) -> Finding 
         g.path = path.to_string();
     }
     g
+}
+
+/// An error with its causes, `outer: inner: ...`: gix's top-level messages alone say only
+/// "Could not read loose object", not that its zlib stream or header was bad.
+pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let m = c.to_string();
+        // Some errors print their source already; do not say it twice.
+        if !s.contains(&m) {
+            s.push_str(": ");
+            s.push_str(&m);
+        }
+        cur = c.source();
+    }
+    s
+}
+
+/// Reads blob `id`: an error when it cannot be read or is not a blob (a damaged object store
+/// can hold a tree or commit under a blob's id; its bytes are not the file's).
+pub(crate) fn read_blob<'r>(repo: &'r gix::Repository, id: ObjectId) -> Result<gix::Object<'r>, String> {
+    match repo.find_object(id) {
+        Ok(o) if o.kind == gix::objs::Kind::Blob => Ok(o),
+        Ok(o) => Err(format!("object {id} is a {}, not a blob", o.kind)),
+        Err(e) => Err(chain(&e)),
+    }
 }
 
 /// A git path as a String (paths are bytes in git; non-UTF-8 bytes are replaced).

@@ -64,7 +64,7 @@ pub(crate) fn scan_change(
     olds: Option<&[Option<ObjectId>]>,
 ) -> Result<Vec<crate::finding::Finding>, GitError> {
     let path = path_string(&c.path);
-    let new = match repo.find_object(c.id) {
+    let new = match super::read_blob(repo, c.id) {
         Ok(o) => o,
         Err(e) => {
             out.error(format!("{path}: reading blob {}: {e}", c.id));
