@@ -475,7 +475,12 @@ impl Sweep<'_, '_, '_> {
                 return;
             }
         };
-        if let Some(why) = damaged(&bundle) {
+        let checked = std::time::Instant::now();
+        let damage = damaged(&bundle);
+        if std::env::var_os("RESIDUE_TIMING").is_some() {
+            eprintln!("residue: timing: {} CRC-checked in {:.2}s", idx.display(), checked.elapsed().as_secs_f64());
+        }
+        if let Some(why) = damage {
             // The traversal below would hand over what a damaged entry inflates to without
             // noticing (it neither checks the zlib stream's end nor hashes objects), so the
             // blob would be scanned with wrong bytes and no error. Looked up one by one, each
