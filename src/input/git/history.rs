@@ -56,16 +56,15 @@ pub fn load_commits(
     }
     let mut out = Vec::new();
     while let Some(id) = stack.pop() {
-        let obj = match repo.try_find_object(id).ctx(|| format!("reading commit {id}"))? {
-            Some(o) => o,
+        match repo.try_find_header(id).ctx(|| format!("reading commit {id}"))? {
+            Some(h) if h.kind() == Kind::Commit => {}
+            Some(_) => continue,
             None => {
                 *missing = true;
                 continue;
             }
-        };
-        if obj.kind != Kind::Commit {
-            continue;
         }
+        let obj = super::read_object(repo, id, Kind::Commit, || format!("reading commit {id}"))?;
         let c =
             gix::objs::CommitRef::from_bytes(&obj.data, repo.object_hash()).ctx(|| format!("decoding commit {id}"))?;
         let parents: Vec<ObjectId> = c.parents().collect();
@@ -181,7 +180,7 @@ impl Inventory {
         if !self.seen_trees.insert((id, dir)) {
             return Ok(());
         }
-        let data = repo.find_object(id).ctx(|| format!("reading tree {id}"))?.detach().data;
+        let data = super::read_object(repo, id, Kind::Tree, || format!("reading tree {id}"))?.detach().data;
         let hash = repo.object_hash();
         // The previous tree walked at this directory: an entry it had unchanged (same name, mode
         // and id) was recorded then, so only the entries a commit changed cost anything. In vim,
@@ -529,8 +528,15 @@ impl Sweep<'_, '_, '_> {
                 || (sync.to_thread_local(), BlobScanner::new(self.scanner, self.opts)),
                 |(repo, bs), &i| {
                     let id = self.blobs[i];
-                    match super::read_blob(repo, id) {
-                        Ok(obj) => self.blob(bs, &id, &obj.data),
+                    match super::read_blob(repo, id, self.opts.max_file_size) {
+                        Ok(Some(obj)) => self.blob(bs, &id, &obj.data),
+                        Ok(None) => {
+                            self.done[i].store(true, Relaxed);
+                            let paths: Vec<String> =
+                                self.places[i].iter().map(|(p, _)| path_string(&self.paths[*p as usize])).collect();
+                            bs.skip_too_large(&paths.iter().map(|s| s.as_str()).collect::<Vec<_>>(), self.out);
+                            self.bar.inc(1);
+                        }
                         Err(e) => {
                             self.done[i].store(true, Relaxed);
                             let p = self.places[i].first().map(|(p, _)| path_string(&self.paths[*p as usize]));
@@ -556,10 +562,14 @@ impl Sweep<'_, '_, '_> {
             {
                 continue;
             }
-            if let Ok(obj) = repo.find_object(id) {
-                if obj.kind == Kind::Blob {
-                    self.blob(&mut bs, &id, &obj.data);
-                }
+            // Only blobs, and only what their headers say is small enough to inflate.
+            match repo.find_header(id) {
+                Ok(h) if h.kind() == Kind::Blob => match super::read_blob(repo, id, self.opts.max_file_size) {
+                    Ok(Some(obj)) => self.blob(&mut bs, &id, &obj.data),
+                    Ok(None) => bs.skip_too_large(&[&format!("<unreachable>/{id}")], self.out),
+                    Err(e) => self.out.error(format!("<unreachable>/{id}: reading blob {id}: {e}")),
+                },
+                _ => {}
             }
         }
     }
