@@ -415,7 +415,15 @@ fn damaged(bundle: &gix::odb::pack::Bundle) -> Option<String> {
     let end = pack.pack_end() as u64;
     let mut entries: Vec<_> = bundle.index.iter().collect();
     entries.sort_by_key(|e| e.pack_offset);
+    let mapped = pack.entry_slice(0..pack.data_len() as u64).unwrap_or_default();
+    let mut since_release = 0;
     for (i, e) in entries.iter().enumerate() {
+        // Reading the whole pack would leave all of it resident (vim: +219 MB of peak before the
+        // traversal starts): its pages are handed back every 32 MB checked.
+        if e.pack_offset - since_release > 32 << 20 {
+            release_pages(mapped);
+            since_release = e.pack_offset;
+        }
         let next = entries.get(i + 1).map_or(end, |n| n.pack_offset);
         let Some(bytes) = (e.pack_offset < next).then(|| pack.entry_slice(e.pack_offset..next)).flatten() else {
             return Some(format!("object {} at offset {} lies outside the pack data", e.oid, e.pack_offset));
