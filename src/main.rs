@@ -9,7 +9,8 @@ fn main() -> ExitCode {
     match residue::app::run(cli) {
         Ok(outcome) => ExitCode::from(outcome as u8),
         Err(e) => {
-            eprintln!("residue: error: {e:#}");
+            // A ref name or path in the message can hold terminal escape sequences.
+            eprintln!("residue: error: {}", residue::input::walk::escape_controls(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

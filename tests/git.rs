@@ -480,3 +480,162 @@ fn binary_key_store_in_history_range_and_staged() {
     let (c, v, _) = json(r.path(), &["--staged"]);
     assert_eq!(c, 0, "{v}");
 }
+
+// Damaged object stores and indexes: each gives a clear message naming what could not be read and
+// exit code 2 (1 when other files still hold findings, which outrank errors), never a panic, a
+// hang, or a blob silently left out.
+
+/// The loose object file of `id` in `repo`.
+fn loose(repo: &Path, id: &str) -> PathBuf {
+    repo.join(".git/objects").join(&id[..2]).join(&id[2..])
+}
+
+/// Asserts a clean failure: no panic, the counted errors, and each expected text in stderr.
+fn check_damage(c: i32, v: &Value, err: &str, code: i32, errors: u64, says: &[&str]) {
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(c, code, "{err}\n{v}");
+    assert_eq!(v["stats"]["errors"], errors, "{err}");
+    for s in says {
+        assert!(err.contains(s), "stderr lacks {s:?}: {err}");
+    }
+    let s = &v["stats"];
+    let skipped: u64 = s["files_skipped"].as_object().unwrap().values().map(|x| x.as_u64().unwrap()).sum();
+    assert_eq!(
+        s["files_seen"].as_u64().unwrap(),
+        s["files_scanned"].as_u64().unwrap() + skipped + s["errors"].as_u64().unwrap(),
+        "{s}"
+    );
+}
+
+#[test]
+fn history_with_damaged_loose_blobs() {
+    let mut rng = Rng::new(61);
+    let (k1, k2) = (github_token(&mut rng), github_token(&mut rng));
+    let mut r = Repo::new();
+    r.write("a.py", format!("token = \"{k1}\"\n"));
+    r.write("b.py", format!("token = \"{k2}\"\n"));
+    r.write("c.txt", "plain\n");
+    r.commit("base");
+    let (a, txt) = (r.git(&["rev-parse", "HEAD:a.py"]), r.git(&["rev-parse", "HEAD:c.txt"]));
+    let set = |id: &str, bytes: &[u8]| {
+        let p = loose(r.path(), id);
+        let mut perm = std::fs::metadata(&p).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        perm.set_readonly(false);
+        std::fs::set_permissions(&p, perm).unwrap();
+        std::fs::write(&p, bytes).unwrap();
+    };
+    // Truncated: half a zlib stream. b.py's key is still found; a.py is a counted error.
+    let whole = std::fs::read(loose(r.path(), &a)).unwrap();
+    set(&a, &whole[..whole.len() / 2]);
+    let (c, v, err) = json(r.path(), &["--history"]);
+    check_damage(c, &v, &err, 1, 1, &["a.py", &a]);
+    assert_eq!(found(&v).iter().map(|f| f.2.clone()).collect::<Vec<_>>(), vec![k2.clone()]);
+
+    // Not zlib at all, and a valid zlib stream holding a tree where the blob should be: the
+    // other key alone does not hide the two errors.
+    set(&a, b"garbage, not zlib");
+    // "tree 0\0" compressed with stored deflate blocks.
+    set(
+        &txt,
+        &[0x78, 0x01, 0x01, 0x07, 0x00, 0xf8, 0xff, b't', b'r', b'e', b'e', b' ', b'0', 0, 0x0a, 0x2c, 0x02, 0x01],
+    );
+    let (c, v, err) = json(r.path(), &["--history"]);
+    check_damage(c, &v, &err, 1, 2, &["a.py", &a, "c.txt", "is a tree, not a blob"]);
+
+    // Missing: a blob the tree references was deleted. No findings left: exit 2.
+    std::fs::remove_file(loose(r.path(), &r.git(&["rev-parse", "HEAD:b.py"]))).unwrap();
+    let (c, v, err) = json(r.path(), &["--history"]);
+    check_damage(c, &v, &err, 2, 3, &["b.py", "could not be found"]);
+    assert!(found(&v).is_empty());
+}
+
+#[test]
+fn history_with_missing_tree_or_commit_fails_clearly() {
+    let mut r = Repo::new();
+    r.write("src/a.py", "a = 1\n");
+    r.commit("base");
+    r.write("src/a.py", "a = 2\n");
+    r.commit("second");
+    // A subtree of the first commit gone: the sweep cannot know what it held.
+    let sub = r.git(&["rev-parse", "HEAD~1:src"]);
+    std::fs::remove_file(loose(r.path(), &sub)).unwrap();
+    let o = run_in(r.path(), &["scan", "--history"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(!err.contains("panicked") && err.contains(&format!("reading tree {sub}")), "{err}");
+    // A parent commit gone (not a shallow clone): said as a missing history, not a failure.
+    let parent = r.git(&["rev-parse", "HEAD~1"]);
+    std::fs::remove_file(loose(r.path(), &parent)).unwrap();
+    let o = run_in(r.path(), &["scan", "--history"]);
+    let err = stderr(&o);
+    assert!(!err.contains("panicked") && err.contains("not scanned"), "{err}");
+}
+
+#[test]
+fn history_with_damaged_pack() {
+    let mut rng = Rng::new(62);
+    let (k1, k2) = (github_token(&mut rng), github_token(&mut rng));
+    let mut r = Repo::new();
+    r.write("small.py", format!("token = \"{k1}\"\n"));
+    // 32 KiB of incompressible text: in a packed repository most of the pack is this blob, so
+    // its middle lies inside this blob's zlib stream.
+    let filler = rng.string(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 32 << 10);
+    r.write("big.txt", format!("token = \"{k2}\"\n{filler}\n"));
+    r.commit("base");
+    r.git(&["gc", "-q"]);
+    let big = r.git(&["rev-parse", "HEAD:big.txt"]);
+    assert!(!loose(r.path(), &big).exists(), "git gc packs every object");
+    let pack_dir = r.path().join(".git/objects/pack");
+    let pack = std::fs::read_dir(&pack_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "pack"))
+        .unwrap();
+    let mut bytes = std::fs::read(&pack).unwrap();
+    let mid = bytes.len() / 2;
+    for b in &mut bytes[mid..mid + 16] {
+        *b ^= 0xFF;
+    }
+    std::fs::write(&pack, &bytes).unwrap();
+    // The damaged blob is an error naming it; the small file's key is still found.
+    let (c, v, err) = json(r.path(), &["--history"]);
+    check_damage(c, &v, &err, 1, 1, &["big.txt", &big]);
+    assert_eq!(found(&v).iter().map(|f| f.2.clone()).collect::<Vec<_>>(), vec![k1]);
+    assert!(!stdout(&run_in(r.path(), &["scan", "--history", "--show-secrets"])).contains(&k2));
+}
+
+#[test]
+fn staged_with_damaged_index_or_blob() {
+    let mut rng = Rng::new(63);
+    let key = github_token(&mut rng);
+    let mut r = Repo::new();
+    r.write("a.py", "a = 1\n");
+    r.commit("base");
+    r.write("a.py", format!("a = 1\ntoken = \"{key}\"\n"));
+    r.git(&["add", "a.py"]);
+    let index = r.path().join(".git/index");
+    let good = std::fs::read(&index).unwrap();
+
+    // The staged blob gone from the object store: a counted error naming it, exit 2.
+    let staged = r.git(&["rev-parse", ":a.py"]);
+    let blob = std::fs::read(loose(r.path(), &staged)).unwrap();
+    std::fs::remove_file(loose(r.path(), &staged)).unwrap();
+    let (c, v, err) = json(r.path(), &["--staged"]);
+    check_damage(c, &v, &err, 2, 1, &["a.py", &staged]);
+    std::fs::write(loose(r.path(), &staged), &blob).unwrap();
+
+    // Truncated index, entry count overstated, garbage: "reading the index", exit 2.
+    let mut more = good.clone();
+    more[8..12].copy_from_slice(&1000u32.to_be_bytes());
+    for bad in [&good[..good.len() / 2], &more[..], b"DIRC\0\0\0\x02garbage"] {
+        std::fs::write(&index, bad).unwrap();
+        let o = run_in(r.path(), &["scan", "--staged"]);
+        let err = stderr(&o);
+        assert_eq!(code(&o), 2, "{err}");
+        assert!(!err.contains("panicked") && err.contains("reading the index"), "{err}");
+    }
+    std::fs::write(&index, &good).unwrap();
+    let (c, _, err) = json(r.path(), &["--staged"]);
+    assert_eq!(c, 1, "{err}");
+}

@@ -84,3 +84,46 @@ fn sarif_is_valid_and_github_ready() {
         stats["files_scanned"].as_u64().unwrap() + skipped + stats["errors"].as_u64().unwrap()
     );
 }
+
+/// Suppressed findings (inline marker, baseline) reach SARIF only when asked for
+/// (`--show-suppressed`), as results with `suppressions` that GitHub shows as dismissed; the
+/// document stays schema-valid and carries no secret.
+#[test]
+fn sarif_marks_suppressed_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng::new(11);
+    let (open, quiet) = (github_token(&mut rng), github_token(&mut rng));
+    write(
+        dir.path(),
+        "src/app.py",
+        format!("TOKEN = \"{open}\"\nOTHER = \"{quiet}\"  # residue:allow -- rotated test fixture\n"),
+    );
+    let plain = run_in(dir.path(), &["scan", "--format", "sarif", "."]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&plain)).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{results:#?}");
+    assert!(results[0].get("suppressions").is_none());
+
+    let out = run_in(dir.path(), &["scan", "--format", "sarif", "--show-suppressed", "."]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains(&open) && !text.contains(&quiet), "a secret leaked into SARIF");
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    if let Some(schema) = schema() {
+        let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+        let errors: Vec<String> =
+            validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "SARIF schema errors:\n{}", errors.join("\n"));
+    }
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{results:#?}");
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let dismissed: Vec<&serde_json::Value> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
+    assert_eq!(dismissed.len(), 1);
+    let s = &dismissed[0]["suppressions"][0];
+    assert_eq!(s["kind"], "inSource");
+    assert!(s["justification"].as_str().unwrap().contains("rotated test fixture"), "{s}");
+    assert_eq!(dismissed[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 2);
+    let idx = dismissed[0]["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[idx]["id"], dismissed[0]["ruleId"]);
+}

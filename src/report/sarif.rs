@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use super::Report;
-use crate::finding::FINGERPRINT_KEY;
+use crate::finding::{DropReason, Dropped, Finding, FINGERPRINT_KEY};
 use crate::rules::{Confidence, Rule, Severity};
 
 pub const MAX_RESULTS: usize = 25_000;
@@ -130,11 +130,12 @@ pub fn write_within(r: &Report, w: &mut dyn Write, max_bytes: usize) -> io::Resu
             r.findings.len()
         );
     }
+    let mut suppressed = r.dropped.iter().any(|(d, _)| d.reason.is_suppression());
     loop {
         let mut keep: Vec<usize> = by_severity[..n].to_vec();
         keep.sort();
         let mut buf = Vec::new();
-        serde_json::to_writer_pretty(&mut buf, &document(r, &keep))?;
+        serde_json::to_writer_pretty(&mut buf, &document(r, &keep, suppressed))?;
         buf.push(b'\n');
         if buf.len() <= max_bytes || n == 0 {
             if n < r.findings.len().min(MAX_RESULTS) {
@@ -146,67 +147,90 @@ pub fn write_within(r: &Report, w: &mut dyn Write, max_bytes: usize) -> io::Resu
             }
             return w.write_all(&buf);
         }
+        // Open results matter more than dismissed ones: suppressed findings go first.
+        if suppressed {
+            suppressed = false;
+            eprintln!("residue: warning: SARIF over GitHub's size limit; leaving out the suppressed findings");
+            continue;
+        }
         // Shrink in proportion to the excess, and by at least one result, lowest severity first.
         let target = (n as u128 * max_bytes as u128 / buf.len() as u128) as usize;
         n = target.min(n - 1) * 95 / 100;
     }
 }
 
-/// The SARIF document holding the findings at indices `keep` (ascending).
-fn document(r: &Report, keep: &[usize]) -> Value {
+/// One SARIF result for finding `f`.
+fn result(r: &Report, f: &Finding, rule_index: &BTreeMap<usize, usize>) -> Value {
+    let rule = &r.rules.rules()[f.rule];
+    let mut props = json!({
+        "category": rule.category.as_str(),
+        "severity": f.severity.as_str(),
+        "confidence": f.confidence.as_str(),
+    });
+    if !f.tags.is_empty() {
+        props["tags"] = json!(f.tags);
+    }
+    if !f.also.is_empty() {
+        props["also"] = json!(f.also);
+    }
+    if let Some(c) = &f.commit {
+        props["commit"] = json!(c);
+    }
+    let mut region = json!({
+        "startLine": f.line,
+        "startColumn": f.column,
+        "endLine": f.end_line,
+        "endColumn": f.end_column.max(1),
+    });
+    if r.show_secrets || f.secret.is_none() || !f.snippet.is_empty() {
+        region["snippet"] = json!({"text": f.snippet});
+    }
+    json!({
+        "ruleId": rule.id,
+        "ruleIndex": rule_index[&f.rule],
+        "level": level(f.severity),
+        "message": {"text": format!("{} ({}).", rule.title, rule.name)},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": path_uri(&f.path), "uriBaseId": "%SRCROOT%"},
+                "region": region,
+            }
+        }],
+        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
+        "properties": props,
+    })
+}
+
+/// The SARIF document holding the findings at indices `keep` (ascending), followed by the
+/// suppressed findings the report carries (`--show-suppressed`, `--explain`) when `suppressed`.
+fn document(r: &Report, keep: &[usize], suppressed: bool) -> Value {
+    let quiet: Vec<&(Dropped, Finding)> = if suppressed {
+        r.dropped.iter().filter(|(d, _)| d.reason.is_suppression()).take(MAX_RESULTS - keep.len()).collect()
+    } else {
+        Vec::new()
+    };
     let mut rule_index: BTreeMap<usize, usize> = BTreeMap::new();
     let mut descriptors = Vec::new();
-    for &i in keep {
-        let ri = r.findings[i].rule;
-        if let std::collections::btree_map::Entry::Vacant(e) = rule_index.entry(ri) {
+    for f in keep.iter().map(|&i| &r.findings[i]).chain(quiet.iter().map(|(_, f)| f)) {
+        if let std::collections::btree_map::Entry::Vacant(e) = rule_index.entry(f.rule) {
             e.insert(descriptors.len());
-            descriptors.push(rule_descriptor(&r.rules.rules()[ri]));
+            descriptors.push(rule_descriptor(&r.rules.rules()[f.rule]));
         }
     }
-    let results: Vec<Value> = keep
-        .iter()
-        .map(|&i| {
-            let f = &r.findings[i];
-            let rule = &r.rules.rules()[f.rule];
-            let mut props = json!({
-                "category": rule.category.as_str(),
-                "severity": f.severity.as_str(),
-                "confidence": f.confidence.as_str(),
-            });
-            if !f.tags.is_empty() {
-                props["tags"] = json!(f.tags);
-            }
-            if !f.also.is_empty() {
-                props["also"] = json!(f.also);
-            }
-            if let Some(c) = &f.commit {
-                props["commit"] = json!(c);
-            }
-            let mut region = json!({
-                "startLine": f.line,
-                "startColumn": f.column,
-                "endLine": f.end_line,
-                "endColumn": f.end_column.max(1),
-            });
-            if r.show_secrets || f.secret.is_none() || !f.snippet.is_empty() {
-                region["snippet"] = json!({"text": f.snippet});
-            }
-            json!({
-                "ruleId": rule.id,
-                "ruleIndex": rule_index[&f.rule],
-                "level": level(f.severity),
-                "message": {"text": format!("{} ({}).", rule.title, rule.name)},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": path_uri(&f.path), "uriBaseId": "%SRCROOT%"},
-                        "region": region,
-                    }
-                }],
-                "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
-                "properties": props,
-            })
-        })
-        .collect();
+    let mut results: Vec<Value> = keep.iter().map(|&i| result(r, &r.findings[i], &rule_index)).collect();
+    // A suppressed finding is a result with `suppressions`: GitHub code scanning shows it as
+    // dismissed instead of open, and the reason travels with it.
+    for (d, f) in quiet {
+        let mut res = result(r, f, &rule_index);
+        let kind = if d.reason == DropReason::Suppressed { "inSource" } else { "external" };
+        let justification = if d.detail.is_empty() {
+            d.reason.as_str().to_string()
+        } else {
+            format!("{}: {}", d.reason.as_str(), d.detail)
+        };
+        res["suppressions"] = json!([{"kind": kind, "status": "accepted", "justification": justification}]);
+        results.push(res);
+    }
     let notifications: Vec<Value> =
         r.errors.iter().take(1000).map(|e| json!({"level": "error", "message": {"text": e}})).collect();
     json!({

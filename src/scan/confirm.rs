@@ -46,8 +46,10 @@ impl RuleState {
 /// PikeVM and backtracker scratch) grows to 2-5 MB for the big rules; kept for every rule ever
 /// hit, one thread held 87 MB after a 1.1 GB tree, so memory grew with the tree and the thread
 /// count. Over budget, the largest caches go, those of rules the last blob did not use first;
-/// a dropped cache is rebuilt on the rule's next hit.
-pub const STATE_BUDGET: usize = 16 << 20;
+/// a dropped cache is rebuilt on the rule's next hit. On a 1.19 GB tree at `-j 2`, 16 MB a thread
+/// peaked at 137 MB, 8 MB at 113 MB and 4 MB at 102 MB, for 3-4% more CPU at 4 MB (mostly lazy-DFA
+/// states built again); the ceiling is 100 MB whatever the tree, so 4 MB it is.
+pub const STATE_BUDGET: usize = 4 << 20;
 
 /// Recounts the caches of the rules in `touched` and, when the thread's total passes
 /// `STATE_BUDGET`, drops caches until half of it is left. `total` is the thread's running count.

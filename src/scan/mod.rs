@@ -20,7 +20,7 @@ use prefilter::Hit;
 
 use crate::finding::{fingerprint, Dropped, Finding, Match};
 use crate::input::path::FileInfo;
-use crate::location::{snippet, LineCursor};
+use crate::location::{snippet, LineCursor, Redactions};
 use crate::rules::{Category, RuleError, RuleSet};
 
 #[derive(Debug, Clone)]
@@ -128,16 +128,18 @@ impl<'r> Scanner<'r> {
             return out;
         }
         // Every secret span in the blob is redacted in every snippet, not just the finding's own.
-        let redact_spans: Vec<(usize, usize)> = if self.opts.show_secrets {
-            Vec::new()
+        let redact = if self.opts.show_secrets {
+            Redactions::none()
         } else {
-            matches.iter().chain(dropped.iter().map(|d| &d.m)).filter_map(|m| m.secret).collect()
+            let spans: Vec<(usize, usize)> =
+                matches.iter().chain(dropped.iter().map(|d| &d.m)).filter_map(|m| m.secret).collect();
+            Redactions::new(hay, &spans)
         };
-        out.findings = self.locate(file, hay, &matches, &redact_spans);
+        out.findings = self.locate(file, hay, &matches, &redact);
         // Without --explain, `dropped` holds only suppressions.
         if !dropped.is_empty() {
             let ms: Vec<Match> = dropped.iter().map(|d| d.m.clone()).collect();
-            let located = self.locate(file, hay, &ms, &redact_spans);
+            let located = self.locate(file, hay, &ms, &redact);
             out.dropped = dropped.into_iter().zip(located).collect();
         }
         out
@@ -311,7 +313,7 @@ impl<'r> Scanner<'r> {
         (matches, dropped)
     }
 
-    fn locate(&self, file: &FileInfo, hay: &[u8], ms: &[Match], redact_spans: &[(usize, usize)]) -> Vec<Finding> {
+    fn locate(&self, file: &FileInfo, hay: &[u8], ms: &[Match], redact: &Redactions) -> Vec<Finding> {
         let rules = self.rules.rules();
         // A finding points at its value (the secret when there is one): that is what a reader
         // must change, and what SARIF viewers highlight.
@@ -351,7 +353,7 @@ impl<'r> Scanner<'r> {
                     start: m.start,
                     end: m.end,
                     secret: m.secret.map(|(s, e)| String::from_utf8_lossy(&hay[s..e]).into_owned()),
-                    snippet: snippet(hay, vs, ve, redact_spans),
+                    snippet: snippet(hay, vs, ve, redact),
                     fingerprint: fingerprint(&rule.id, &file.path, value_for_fp),
                     severity,
                     confidence: m.confidence,

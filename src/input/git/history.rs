@@ -56,16 +56,15 @@ pub fn load_commits(
     }
     let mut out = Vec::new();
     while let Some(id) = stack.pop() {
-        let obj = match repo.try_find_object(id).ctx(|| format!("reading commit {id}"))? {
-            Some(o) => o,
+        match repo.try_find_header(id).ctx(|| format!("reading commit {id}"))? {
+            Some(h) if h.kind() == Kind::Commit => {}
+            Some(_) => continue,
             None => {
                 *missing = true;
                 continue;
             }
-        };
-        if obj.kind != Kind::Commit {
-            continue;
         }
+        let obj = super::read_object(repo, id, Kind::Commit, || format!("reading commit {id}"))?;
         let c =
             gix::objs::CommitRef::from_bytes(&obj.data, repo.object_hash()).ctx(|| format!("decoding commit {id}"))?;
         let parents: Vec<ObjectId> = c.parents().collect();
@@ -181,7 +180,7 @@ impl Inventory {
         if !self.seen_trees.insert((id, dir)) {
             return Ok(());
         }
-        let data = repo.find_object(id).ctx(|| format!("reading tree {id}"))?.detach().data;
+        let data = super::read_object(repo, id, Kind::Tree, || format!("reading tree {id}"))?.detach().data;
         let hash = repo.object_hash();
         // The previous tree walked at this directory: an entry it had unchanged (same name, mode
         // and id) was recorded then, so only the entries a commit changed cost anything. In vim,
@@ -257,7 +256,7 @@ fn tips(repo: &gix::Repository, inv: &mut Inventory) -> Result<Vec<ObjectId>, Gi
 }
 
 pub fn scan(
-    mut repo: gix::Repository,
+    repo: gix::Repository,
     all_objects: bool,
     opts: &GitOptions,
     scanner: &Scanner,
@@ -287,10 +286,6 @@ pub fn scan(
             started.elapsed().as_secs_f64()
         );
     }
-    // Trees are all read: the object and delta-base caches the walk used (32 MB and more) would
-    // only sit beside the pack traversal, which has its own.
-    repo.object_cache_size(None);
-    repo.objects.unset_pack_cache();
     drop(inv.seen_trees);
     drop(inv.last);
     drop(inv.placed);
@@ -325,9 +320,17 @@ pub fn scan(
     let threads =
         if opts.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { opts.threads };
     let hash = repo.object_hash();
-    for idx in pack_indices(&repo) {
+    let packs = pack_indices(&repo);
+    // Trees are all read. The repository's object store would keep, beside the traversal's own
+    // mapping of each pack, everything the tree walk left resident: its 32 MB object cache, its
+    // delta-base cache and its own mappings of the pack and index (on vim, 15-60 MB of pages).
+    // It is dropped for the traversal and opened again for what comes after.
+    let git_dir = repo.git_dir().to_owned();
+    drop(repo);
+    for idx in packs {
         sweep.pack(&idx, hash, threads);
     }
+    let repo = super::open(&git_dir)?;
     if timing {
         eprintln!(
             "residue: timing: packs decoded and scanned at {:.2}s; keyword pass replayed {} and searched {} bytes",
@@ -400,6 +403,38 @@ fn release_pages(mapped: &[u8]) {
 
 #[cfg(not(unix))]
 fn release_pages(_: &[u8]) {}
+
+/// Why a pack's entries cannot be trusted to the traversal, if they cannot: an entry whose bytes
+/// fail the CRC-32 its index records (index v2), or that lies outside the pack. CRC-32 runs at
+/// several GB/s, far faster than the inflating it guards, so every pack is checked in full.
+fn damaged(bundle: &gix::odb::pack::Bundle) -> Option<String> {
+    let pack = &bundle.pack;
+    if pack.data_len() < 12 + pack.object_hash().len_in_bytes() {
+        return Some("the pack is truncated".into());
+    }
+    let end = pack.pack_end() as u64;
+    let mut entries: Vec<_> = bundle.index.iter().collect();
+    entries.sort_by_key(|e| e.pack_offset);
+    let mapped = pack.entry_slice(0..pack.data_len() as u64).unwrap_or_default();
+    let mut since_release = 0;
+    for (i, e) in entries.iter().enumerate() {
+        // Reading the whole pack would leave all of it resident (vim: +219 MB of peak before the
+        // traversal starts): its pages are handed back every 32 MB checked.
+        if e.pack_offset - since_release > 32 << 20 {
+            release_pages(mapped);
+            since_release = e.pack_offset;
+        }
+        let next = entries.get(i + 1).map_or(end, |n| n.pack_offset);
+        let Some(bytes) = (e.pack_offset < next).then(|| pack.entry_slice(e.pack_offset..next)).flatten() else {
+            return Some(format!("object {} at offset {} lies outside the pack data", e.oid, e.pack_offset));
+        };
+        // In range (checked just above), so `entry_crc32` cannot panic.
+        if e.crc32.is_some_and(|c| c != pack.entry_crc32(e.pack_offset, bytes.len())) {
+            return Some(format!("object {} at offset {} fails its CRC-32 check (damaged pack)", e.oid, e.pack_offset));
+        }
+    }
+    None
+}
 
 /// Shared state of the scan phase.
 struct Sweep<'a, 's, 'r> {
@@ -481,12 +516,27 @@ impl Sweep<'_, '_, '_> {
             Ok(b) => b,
             Err(e) => {
                 // Its blobs are still found one by one in `leftovers`.
-                eprintln!("residue: {}: {e}; reading its objects one by one", idx.display());
+                eprintln!("residue: {}: {}; reading its objects one by one", idx.display(), super::chain(&e));
                 return;
             }
         };
+        let checked = std::time::Instant::now();
+        let damage = damaged(&bundle);
+        if std::env::var_os("RESIDUE_TIMING").is_some() {
+            eprintln!("residue: timing: {} CRC-checked in {:.2}s", idx.display(), checked.elapsed().as_secs_f64());
+        }
+        if let Some(why) = damage {
+            // The traversal below would hand over what a damaged entry inflates to without
+            // noticing (it neither checks the zlib stream's end nor hashes objects), so the
+            // blob would be scanned with wrong bytes and no error. Looked up one by one, each
+            // object's zlib stream is checked to its end, and a damaged one is a counted error.
+            eprintln!("residue: {}: {why}; reading its objects one by one", idx.display());
+            return;
+        }
         let mut worker = Worker { sweep: self, bs: BlobScanner::new(self.scanner, self.opts) };
         let mapped = bundle.pack.entry_slice(0..bundle.pack.data_len() as u64).unwrap_or_default();
+        // The CRC pass read the whole pack: its pages go before the traversal starts.
+        release_pages(mapped);
         let counter = AtomicU64::new(0);
         let decoded = &counter;
         let processor = move |kind: Kind, data: &[u8], entry: &pack::index::Entry, _: &dyn gix::Progress| {
@@ -497,9 +547,9 @@ impl Sweep<'_, '_, '_> {
             }
             // Every pack page the traversal touched stays in this process's resident set until
             // unmapped: on vim that is the whole 219 MB pack, most of the sweep's peak. The
-            // traversal reads each entry about once, so every 16,384 objects the mapping's pages
+            // traversal reads each entry about once, so every 4,096 objects the mapping's pages
             // are handed back (they stay in the page cache; the few needed again fault back in).
-            if decoded.fetch_add(1, Relaxed) % 16_384 == 16_383 {
+            if decoded.fetch_add(1, Relaxed) % 4_096 == 4_095 {
                 release_pages(mapped);
             }
             Ok(())
@@ -519,7 +569,7 @@ impl Sweep<'_, '_, '_> {
             },
         );
         if let Err(e) = res {
-            eprintln!("residue: {}: {e}; reading its remaining objects one by one", idx.display());
+            eprintln!("residue: {}: {}; reading its remaining objects one by one", idx.display(), super::chain(&e));
         }
     }
 
@@ -536,8 +586,15 @@ impl Sweep<'_, '_, '_> {
                 || (sync.to_thread_local(), BlobScanner::new(self.scanner, self.opts)),
                 |(repo, bs), &i| {
                     let id = self.blobs[i];
-                    match repo.find_object(id) {
-                        Ok(obj) => self.blob(bs, &id, &obj.data),
+                    match super::read_blob(repo, id, self.opts.max_file_size) {
+                        Ok(Some(obj)) => self.blob(bs, &id, &obj.data),
+                        Ok(None) => {
+                            self.done[i].store(true, Relaxed);
+                            let paths: Vec<String> =
+                                self.places[i].iter().map(|(p, _)| path_string(&self.paths[*p as usize])).collect();
+                            bs.skip_too_large(&paths.iter().map(|s| s.as_str()).collect::<Vec<_>>(), self.out);
+                            self.bar.inc(1);
+                        }
                         Err(e) => {
                             self.done[i].store(true, Relaxed);
                             let p = self.places[i].first().map(|(p, _)| path_string(&self.paths[*p as usize]));
@@ -563,10 +620,14 @@ impl Sweep<'_, '_, '_> {
             {
                 continue;
             }
-            if let Ok(obj) = repo.find_object(id) {
-                if obj.kind == Kind::Blob {
-                    self.blob(&mut bs, &id, &obj.data);
-                }
+            // Only blobs, and only what their headers say is small enough to inflate.
+            match repo.find_header(id) {
+                Ok(h) if h.kind() == Kind::Blob => match super::read_blob(repo, id, self.opts.max_file_size) {
+                    Ok(Some(obj)) => self.blob(&mut bs, &id, &obj.data),
+                    Ok(None) => bs.skip_too_large(&[&format!("<unreachable>/{id}")], self.out),
+                    Err(e) => self.out.error(format!("<unreachable>/{id}: reading blob {id}: {e}")),
+                },
+                _ => {}
             }
         }
     }

@@ -14,6 +14,8 @@ mod tree;
 
 use std::path::{Path, PathBuf};
 
+use gix::ObjectId;
+
 use super::path::FileInfo;
 use super::read::{text_of, SkipReason};
 use crate::finding::{fingerprint, Finding};
@@ -167,6 +169,13 @@ impl<'s, 'r> BlobScanner<'s, 'r> {
         }
     }
 
+    /// Counts a blob whose header says it is too large, unread: excluded if config excludes every
+    /// path it sits at (as `scan` would have said), too large otherwise.
+    pub fn skip_too_large(&self, paths: &[&str], out: &Collected) {
+        let excluded = self.exclude.as_ref().is_some_and(|g| paths.iter().all(|p| g.is_excluded_rel(p)));
+        out.counters.skipped(if excluded { SkipReason::Excluded } else { SkipReason::TooLarge });
+    }
+
     /// Scans `data` as the file at `path`, counting it as scanned or skipped in `out`: file rules
     /// on its head (binary or not), then the text pipeline. Returns None when the blob was
     /// skipped (excluded; binary or too large with no file-rule finding).
@@ -279,6 +288,72 @@ fn relocate(scanner: &Scanner, f: &Finding, path: &str, text: &[u8]) -> Finding 
         g.path = path.to_string();
     }
     g
+}
+
+/// An error with its causes, `outer: inner: ...`: gix's top-level messages alone say only
+/// "Could not read loose object", not that its zlib stream or header was bad.
+pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let m = c.to_string();
+        // Some errors print their source already; do not say it twice.
+        if !s.contains(&m) {
+            s.push_str(": ");
+            s.push_str(&m);
+        }
+        cur = c.source();
+    }
+    s
+}
+
+/// Trees and commits declaring more bytes than this are damage, not data: gix sizes its buffer
+/// from an object's header before inflating it, so a damaged header asking for 4 GiB would be
+/// allocated. Real ones are far smaller: vim.git's largest tree (2,318 entries) is 118 KB, its
+/// largest commit 9.9 KB.
+const MAX_TREE_OR_COMMIT: u64 = 64 << 20;
+
+/// Reads the tree or commit `id` (`what` names it in errors), after checking its header's kind
+/// and size.
+pub(crate) fn read_object<'r>(
+    repo: &'r gix::Repository,
+    id: ObjectId,
+    kind: gix::objs::Kind,
+    what: impl Fn() -> String,
+) -> Result<gix::Object<'r>, GitError> {
+    let h = repo.find_header(id).ctx(&what)?;
+    if h.kind() != kind || h.size() > MAX_TREE_OR_COMMIT {
+        let why = if h.kind() != kind {
+            format!("object {id} is a {}, not a {kind}", h.kind())
+        } else {
+            format!("object {id} declares {} bytes, more than any real {kind}", h.size())
+        };
+        return Err(GitError::Git { what: what(), source: why.into() });
+    }
+    repo.find_object(id).ctx(what)
+}
+
+/// Reads blob `id`; None when its header says it is larger than `max_size` (0 = no limit), so it
+/// is skipped as too large without being inflated (its header is read first: a damaged one can
+/// declare any size, and gix allocates what it declares). An error when it cannot be read or is
+/// not a blob (a damaged object store can hold a tree or commit under a blob's id).
+pub(crate) fn read_blob<'r>(
+    repo: &'r gix::Repository,
+    id: ObjectId,
+    max_size: u64,
+) -> Result<Option<gix::Object<'r>>, String> {
+    let h = repo.find_header(id).map_err(|e| chain(&e))?;
+    if h.kind() != gix::objs::Kind::Blob {
+        return Err(format!("object {id} is a {}, not a blob", h.kind()));
+    }
+    if max_size > 0 && h.size() > max_size {
+        return Ok(None);
+    }
+    match repo.find_object(id) {
+        Ok(o) if o.kind == gix::objs::Kind::Blob => Ok(Some(o)),
+        Ok(o) => Err(format!("object {id} is a {}, not a blob", o.kind)),
+        Err(e) => Err(chain(&e)),
+    }
 }
 
 /// A git path as a String (paths are bytes in git; non-UTF-8 bytes are replaced).

@@ -64,8 +64,12 @@ pub(crate) fn scan_change(
     olds: Option<&[Option<ObjectId>]>,
 ) -> Result<Vec<crate::finding::Finding>, GitError> {
     let path = path_string(&c.path);
-    let new = match repo.find_object(c.id) {
-        Ok(o) => o,
+    let new = match super::read_blob(repo, c.id, bs.max_file_size) {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            bs.skip_too_large(&[&path], out);
+            return Ok(Vec::new());
+        }
         Err(e) => {
             out.error(format!("{path}: reading blob {}: {e}", c.id));
             return Ok(Vec::new());
@@ -89,10 +93,14 @@ pub(crate) fn scan_change(
     for old in olds {
         diffs.push(match old {
             None => AddedLines::all(),
-            Some(o) => {
-                let old = repo.find_object(*o).ctx(|| format!("{path}: reading blob {o}"))?;
-                AddedLines::compute(&old.data, &new.data)
-            }
+            Some(o) => match super::read_blob(repo, *o, bs.max_file_size) {
+                Ok(Some(old)) => AddedLines::compute(&old.data, &new.data),
+                // Too large to read: every line of the new version counts as added.
+                Ok(None) => AddedLines::all(),
+                Err(e) => {
+                    return Err(GitError::Git { what: format!("{path}: reading blob {o}"), source: e.into() });
+                }
+            },
         });
     }
     let kept: Vec<_> = r

@@ -19,7 +19,7 @@ pub struct Entry {
 
 /// Reads the entries of tree `id`.
 pub fn entries(repo: &gix::Repository, id: ObjectId) -> Result<Vec<Entry>, GitError> {
-    let obj = repo.find_object(id).ctx(|| format!("reading tree {id}"))?;
+    let obj = super::read_object(repo, id, gix::objs::Kind::Tree, || format!("reading tree {id}"))?;
     let mut out = Vec::new();
     for e in gix::objs::TreeRefIter::from_bytes(&obj.data, repo.object_hash()) {
         let e = e.ctx(|| format!("decoding tree {id}"))?;
