@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::common::*;
 
 /// A PKCS#12 header (DER PFX, version 3, authSafe of PKCS#7 data) followed by `body`: the shape
-/// `SEC0950` checks, with no key material.
+/// `SEC0970` checks, with no key material.
 pub(crate) fn p12(body: &[u8]) -> Vec<u8> {
     let mut v = vec![0x30, 0x82, 0x0a, 0x58, 0x02, 0x01, 0x03, 0x30, 0x82, 0x0a, 0x1e, 0x06, 0x09];
     v.extend_from_slice(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0xa0, 0x82, 0x0a, 0x0f, 0x00]);
@@ -70,8 +70,8 @@ fn dir_scan_reports_each_key_store_once_and_nothing_else() {
     assert_eq!(
         found(&v),
         vec![
-            ("SEC0950".into(), "deploy/server.p12".into(), 1, 1, "high".into()),
-            ("SEC0950".into(), "tests/fixtures/Client.PFX".into(), 1, 1, "medium".into()),
+            ("SEC0970".into(), "deploy/server.p12".into(), 1, 1, "high".into()),
+            ("SEC0970".into(), "tests/fixtures/Client.PFX".into(), 1, 1, "medium".into()),
         ]
     );
     let f = &v["findings"][0];
@@ -156,7 +156,7 @@ fn config_excludes_allow_lists_and_baselines_suppress_file_findings() {
     assert_eq!(found(&v).iter().map(|f| f.1.as_str()).collect::<Vec<_>>(), vec!["deploy/server.p12"], "{v}");
     assert_eq!(v["stats"]["suppressed"], 1, "{v}");
 
-    write(p, ".residue.toml", "[[allow]]\nreason = \"not ours\"\nrules = [\"SEC0950\"]\n");
+    write(p, ".residue.toml", "[[allow]]\nreason = \"not ours\"\nrules = [\"SEC0970\"]\n");
     let (c, v) = run(&[]);
     assert_eq!((c, found(&v).len()), (0, 0), "{v}");
 
@@ -184,9 +184,9 @@ fn other_key_store_formats() {
     assert_eq!(
         got,
         vec![
-            ("SEC0951".into(), "android/upload.jks".into()),
-            ("SEC0952".into(), "ops/vault.kdbx".into()),
-            ("SEC0953".into(), "gpg/secring.gpg".into()),
+            ("SEC0971".into(), "android/upload.jks".into()),
+            ("SEC0972".into(), "ops/vault.kdbx".into()),
+            ("SEC0973".into(), "gpg/secring.gpg".into()),
         ]
     );
 }

@@ -455,7 +455,7 @@ fn binary_key_store_in_history_range_and_staged() {
     let (c, v, _) = json(r.path(), &["--history"]);
     assert_eq!(c, 1, "{v}");
     assert_eq!(file_findings(&v), want, "{v}");
-    assert_eq!(v["findings"][0]["rule"], "SEC0950");
+    assert_eq!(v["findings"][0]["rule"], "SEC0970");
     assert!(!v.to_string().contains("CANARY"), "history output holds the file bytes: {v}");
 
     let (c, v, _) = json(r.path(), &["--range", &format!("{base}..HEAD")]);

@@ -115,7 +115,7 @@ fn every_file_ends_in_exactly_one_state() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["rule"] == "SEC0950")
+        .filter(|f| f["rule"] == "SEC0970")
         .map(|f| f["path"].as_str().unwrap().trim_start_matches("./"))
         .collect();
     stores.sort();

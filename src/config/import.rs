@@ -156,7 +156,7 @@ pub fn translate(name: &str, text: &str) -> Result<Imported, ConfigError> {
         let Some(regex) = &r.regex else {
             notes.push(format!(
                 "{label}: skipped: it matches file paths only; residue's file rules match by glob and leading bytes, \
-                 not by a path regex (built-in SEC0950-SEC0953 cover PKCS#12, Java key stores, KeePass and OpenPGP \
+                 not by a path regex (built-in SEC0970-SEC0973 cover PKCS#12, Java key stores, KeePass and OpenPGP \
                  secret keys; write a `file` rule for others, see docs/rule-format.md)"
             ));
             continue;
