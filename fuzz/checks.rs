@@ -409,7 +409,14 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         if e.file_type().expect("file type").is_dir() {
             copy_dir(&e.path(), &dst);
         } else {
-            std::fs::copy(e.path(), &dst).expect("copy");
+            // libFuzzer's timeout alarm (SIGALRM) can interrupt the copy: retry, as std does
+            // for plain reads and writes. Unretried, it was the "deadly signal" of two runs.
+            loop {
+                match std::fs::copy(e.path(), &dst) {
+                    Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+                    r => break r.map(drop).expect("copy"),
+                }
+            }
         }
     }
 }
