@@ -290,3 +290,299 @@ pub fn report_write(data: &[u8]) {
         }
     }
 }
+
+/// A small repository made once per process with the git CLI (never per input), and the ids the
+/// `git_objects` check needs to aim its corruption.
+struct GitTemplate {
+    /// Every blob of HEAD's tree in loose objects (and one more, staged, in the index).
+    loose: PathBuf,
+    /// The same history with its blobs in one pack (two of them deltified); trees and commits loose.
+    packed: PathBuf,
+    /// Distinct blob ids in HEAD's tree, the commit, its root tree, and the blob only the index has.
+    blobs: Vec<String>,
+    commit: String,
+    tree: String,
+    staged_blob: String,
+}
+
+fn git(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Fuzz")
+        .env("GIT_AUTHOR_EMAIL", "fuzz@example.com")
+        .env("GIT_COMMITTER_NAME", "Fuzz")
+        .env("GIT_COMMITTER_EMAIL", "fuzz@example.com")
+        .env("GIT_AUTHOR_DATE", "2024-01-01T00:00:00+00:00")
+        .env("GIT_COMMITTER_DATE", "2024-01-01T00:00:00+00:00")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run git");
+    if let Some(s) = stdin {
+        child.stdin.take().expect("stdin").write_all(s.as_bytes()).expect("git stdin");
+    }
+    drop(child.stdin.take());
+    let o = child.wait_with_output().expect("git output");
+    assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// Scratch space for repositories: /dev/shm when there is one (each input copies a few files).
+fn scratch_root() -> PathBuf {
+    let shm = std::path::Path::new("/dev/shm");
+    let base = if shm.is_dir() { shm.to_path_buf() } else { std::env::temp_dir() };
+    base.join(format!("residue-fuzz-git-{}", std::process::id()))
+}
+
+fn git_template() -> &'static GitTemplate {
+    static T: OnceLock<GitTemplate> = OnceLock::new();
+    T.get_or_init(|| {
+        let root = scratch_root();
+        let _ = std::fs::remove_dir_all(&root);
+        let make = |name: &str| {
+            let d = root.join(name);
+            std::fs::create_dir_all(d.join("src")).expect("template dir");
+            git(&d, &["init", "-q", "-b", "main", "."], None);
+            // Two ~2 KB files one line apart, so `pack-objects` stores one as a delta of the other.
+            let body: String = (0..60).map(|i| format!("line {i}: nothing secret here at all\n")).collect();
+            std::fs::write(d.join("README.md"), format!("# demo\n{body}")).unwrap();
+            std::fs::write(d.join("src/notes.md"), format!("# notes\n{body}")).unwrap();
+            std::fs::write(d.join("src/app.py"), "import os\nKEY = os.environ['KEY']\n").unwrap();
+            std::fs::write(d.join("logo.bin"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap();
+            git(&d, &["add", "-A"], None);
+            git(&d, &["commit", "-q", "-m", "first"], None);
+            d
+        };
+        let loose = make("loose");
+        std::fs::write(loose.join("src/app.py"), "import os\nKEY = os.environ['KEY']\nDEBUG = 1\n").unwrap();
+        git(&loose, &["add", "src/app.py"], None);
+        let staged_blob = git(&loose, &["rev-parse", ":src/app.py"], None);
+        let packed = make("packed");
+        let commit = git(&packed, &["rev-parse", "HEAD"], None);
+        let tree = git(&packed, &["rev-parse", "HEAD^{tree}"], None);
+        let mut blobs: Vec<String> =
+            git(&packed, &["ls-tree", "-r", "--object-only", "HEAD"], None).lines().map(|s| s.to_string()).collect();
+        blobs.sort();
+        blobs.dedup();
+        git(&packed, &["pack-objects", "-q", ".git/objects/pack/pack"], Some(&(blobs.join("\n") + "\n")));
+        for b in &blobs {
+            std::fs::remove_file(packed.join(".git/objects").join(&b[..2]).join(&b[2..])).expect("loose blob");
+        }
+        GitTemplate { loose, packed, blobs, commit, tree, staged_blob }
+    })
+}
+
+/// zlib with stored (uncompressed) deflate blocks: any bytes become a valid zlib stream.
+fn zlib_stored(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x78, 0x01];
+    let mut chunks = data.chunks(0xFFFF).peekable();
+    if chunks.peek().is_none() {
+        out.extend_from_slice(&[1, 0, 0, 0xFF, 0xFF]);
+    }
+    while let Some(c) = chunks.next() {
+        out.push(u8::from(chunks.peek().is_none()));
+        let n = c.len() as u16;
+        out.extend_from_slice(&n.to_le_bytes());
+        out.extend_from_slice(&(!n).to_le_bytes());
+        out.extend_from_slice(c);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &x in data {
+        a = (a + x as u32) % 65521;
+        b = (b + a) % 65521;
+    }
+    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    out
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("dir entry");
+        let dst = to.join(e.file_name());
+        if e.file_type().expect("file type").is_dir() {
+            copy_dir(&e.path(), &dst);
+        } else {
+            // libFuzzer's timeout alarm (SIGALRM) can interrupt the copy: retry, as std does
+            // for plain reads and writes. Unretried, it was the "deadly signal" of two runs.
+            loop {
+                match std::fs::copy(e.path(), &dst) {
+                    Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+                    r => break r.map(drop).expect("copy"),
+                }
+            }
+        }
+    }
+}
+
+fn loose_path(repo: &std::path::Path, id: &str) -> PathBuf {
+    repo.join(".git/objects").join(&id[..2]).join(&id[2..])
+}
+
+fn file_with_ext(dir: &std::path::Path, ext: &str) -> PathBuf {
+    std::fs::read_dir(dir)
+        .expect("pack dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == ext))
+        .expect("pack file")
+}
+
+/// Overwrites `file` from an offset picked by the first two bytes of `data` with the rest (and
+/// truncates it there first when `truncate`), keeping the damage inside the file's length.
+fn overlay(file: &std::path::Path, data: &[u8], truncate: bool) {
+    let mut bytes = std::fs::read(file).expect("read");
+    let (pos, patch) = match data {
+        [a, b, rest @ ..] => (u16::from_le_bytes([*a, *b]) as usize % bytes.len().max(1), rest),
+        _ => (0, data),
+    };
+    if truncate {
+        bytes.truncate(pos);
+    }
+    let end = (pos + patch.len()).min(bytes.len());
+    bytes[pos.min(end)..end].copy_from_slice(&patch[..end - pos.min(end)]);
+    std::fs::write(file, bytes).expect("write");
+}
+
+/// Git input that residue reads through gix (`--history`, `--staged`), damaged by the input: the
+/// first byte picks what to corrupt, the rest is the damage (see the match below). Checks: no
+/// panic, hang or unbounded allocation; a failed scan says what it was reading; and where only
+/// blobs are damaged (trees and commits intact) every blob of the tree is accounted for, as
+/// scanned, skipped or a counted error naming the blob (never silently lost), so the exit code
+/// says 2 when one could not be read.
+pub fn git_objects(data: &[u8]) {
+    use residue::input::git::{GitOptions, GitTarget};
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((&sel, rest)) = data.split_first() else { return };
+    let rest = &rest[..rest.len().min(MAX_SCAN)];
+    let t = git_template();
+    const MODES: u8 = 13;
+    let mode = sel % MODES;
+    let work = scratch_root().join("work");
+    let _ = std::fs::remove_dir_all(&work);
+    let packed = (6..=8).contains(&mode);
+    copy_dir(if packed { &t.packed } else { &t.loose }, &work);
+    // The blob to damage in the blob modes.
+    let blob = &t.blobs[(sel / MODES) as usize % t.blobs.len()];
+    let declared = |d: &[u8]| {
+        let n = d.get(..4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        let mut v = format!("blob {n}\0").into_bytes();
+        v.extend_from_slice(d.get(4..).unwrap_or_default());
+        v
+    };
+    let write = |p: PathBuf, bytes: &[u8]| std::fs::write(p, bytes).expect("write");
+    let staged = mode >= 10;
+    let pack_dir = work.join(".git/objects/pack");
+    // `strict`: only blobs are damaged (trees and commits intact), so every blob must be accounted for.
+    let strict = match mode {
+        // A loose blob: raw bytes, any zlib content, a blob header with any declared size.
+        0 => {
+            write(loose_path(&work, blob), rest);
+            true
+        }
+        1 => {
+            write(loose_path(&work, blob), &zlib_stored(rest));
+            true
+        }
+        2 => {
+            write(loose_path(&work, blob), &zlib_stored(&declared(rest)));
+            true
+        }
+        // The root tree or the commit: any zlib content, or raw bytes.
+        3 => {
+            write(loose_path(&work, &t.tree), &zlib_stored(rest));
+            false
+        }
+        4 => {
+            write(loose_path(&work, &t.commit), &zlib_stored(rest));
+            false
+        }
+        5 => {
+            let id = if rest.first().is_some_and(|b| b & 1 == 1) { &t.commit } else { &t.tree };
+            write(loose_path(&work, id), rest);
+            false
+        }
+        // The pack holding the blobs: overwritten somewhere, truncated there; its index overwritten.
+        6 => {
+            overlay(&file_with_ext(&pack_dir, "pack"), rest, false);
+            true
+        }
+        7 => {
+            overlay(&file_with_ext(&pack_dir, "pack"), rest, true);
+            true
+        }
+        8 => {
+            overlay(&file_with_ext(&pack_dir, "idx"), rest, false);
+            true
+        }
+        // A ref: the branch file, packed-refs, HEAD.
+        9 => {
+            let f = ["refs/heads/main", "packed-refs", "HEAD"][rest.first().map_or(0, |&b| b as usize % 3)];
+            write(work.join(".git").join(f), rest.get(1..).unwrap_or_default());
+            false
+        }
+        // --staged: the index as raw bytes, the real index overwritten, the staged blob damaged.
+        10 => {
+            write(work.join(".git/index"), rest);
+            false
+        }
+        11 => {
+            overlay(&work.join(".git/index"), rest, false);
+            false
+        }
+        _ => {
+            write(loose_path(&work, &t.staged_blob), &zlib_stored(&declared(rest)));
+            true
+        }
+    };
+    let rules = builtin();
+    let scanner = Scanner::new(rules, ScanOptions::default());
+    let out = residue::input::walk::Collected::default();
+    let target = if staged {
+        GitTarget::Staged { repo: work.clone() }
+    } else {
+        GitTarget::History { repo: work.clone(), all_objects: sel & 0x80 != 0 }
+    };
+    let opts = GitOptions { threads: 1, max_file_size: 1 << 20, progress: false, exclude: None };
+    let res = residue::input::git::run(&target, &opts, &scanner, &out);
+    let s = out.counters.snapshot();
+    let errors = out.errors.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert_eq!(s.errors as usize, errors.len(), "every counted error has a message: {errors:?}");
+    for e in &errors {
+        assert!(!e.trim().is_empty() && !e.chars().any(|c| c.is_control()), "unclear error {e:?}");
+    }
+    match res {
+        Err(e) => {
+            assert!(!strict, "mode {mode}: only blobs were damaged, yet the scan failed: {e}");
+            assert!(!e.to_string().trim().is_empty(), "empty error message");
+        }
+        Ok(_) if strict => {
+            // HEAD's blobs for --history (unreachable objects may add more with --all-objects);
+            // the one changed file for --staged.
+            let expected = if staged { 1 } else { t.blobs.len() as u64 };
+            let accounted = s.files_scanned + s.files_skipped.values().sum::<u64>() + s.errors;
+            if sel & 0x80 == 0 || staged {
+                assert_eq!(accounted, expected, "mode {mode}: blobs lost: {s:?} {errors:?}");
+            } else {
+                assert!(accounted >= expected, "mode {mode}: blobs lost: {s:?} {errors:?}");
+            }
+            for e in &errors {
+                // With --all-objects a damaged pack index can list ids no ref reaches; their
+                // errors name them as unreachable.
+                assert!(
+                    t.blobs.iter().chain([&t.staged_blob]).any(|b| e.contains(b.as_str()))
+                        || (sel & 0x80 != 0 && e.starts_with("<unreachable>/")),
+                    "mode {mode}: error names no blob: {e}"
+                );
+            }
+        }
+        Ok(_) => {}
+    }
+    let _ = std::fs::remove_dir_all(&work);
+}

@@ -61,6 +61,11 @@ fn fuzz_replay_report_write() {
     replay("report_write", fuzz_checks::report_write);
 }
 
+#[test]
+fn fuzz_replay_git_objects() {
+    replay("git_objects", fuzz_checks::git_objects);
+}
+
 /// A tree with one file of every kind; returns (dir, number of non-directory entries).
 fn mixed_tree(rng: &mut Rng) -> (tempfile::TempDir, u64) {
     use std::os::unix::fs::{symlink, PermissionsExt};
