@@ -10,25 +10,36 @@ pub struct LineCursor<'a> {
     pos: usize,
     line: usize,
     line_start: usize,
+    /// Column of `pos`.
+    col: usize,
 }
 
 impl<'a> LineCursor<'a> {
     pub fn new(hay: &'a [u8]) -> Self {
-        LineCursor { hay, pos: 0, line: 1, line_start: 0 }
+        LineCursor { hay, pos: 0, line: 1, line_start: 0, col: 1 }
     }
 
     /// (line, column) of `offset`. Offsets before the previous one restart from the beginning.
+    /// The column is carried forward from the previous offset on the same line: counting it from
+    /// the line's start each time made a 1 MiB one-line file with 149 findings spend 79% of its
+    /// scan here (quadratic in the line's length).
     pub fn locate(&mut self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.hay.len());
         if offset < self.pos {
             *self = LineCursor::new(self.hay);
         }
+        let mut from = self.pos;
         for nl in memchr::memchr_iter(b'\n', &self.hay[self.pos..offset]) {
             self.line += 1;
             self.line_start = self.pos + nl + 1;
         }
+        if self.line_start > from {
+            from = self.line_start;
+            self.col = 1;
+        }
+        self.col += column_of(&self.hay[from..offset]) - 1;
         self.pos = offset;
-        (self.line, column_of(&self.hay[self.line_start..offset]))
+        (self.line, self.col)
     }
 }
 
@@ -54,6 +65,8 @@ pub fn line_end(hay: &[u8], offset: usize) -> usize {
 
 /// Longest snippet we print, in bytes; longer lines (minified code) are cut around the match.
 const SNIPPET_MAX: usize = 240;
+/// How far from a match a snippet looks for its line's start and end.
+const LINE_SEARCH: usize = 4096;
 
 /// The secrets of one blob, prepared once so that every snippet redacts them in time linear in
 /// the snippet: the spans sorted by start, and one automaton over their distinct values (any copy
@@ -114,8 +127,13 @@ impl<'h> Redactions<'h> {
 /// every secret in `secrets` (and every copy of its value on the line) replaced by its redacted
 /// form.
 pub fn snippet(hay: &[u8], start: usize, end: usize, secrets: &Redactions) -> String {
-    let ls = line_start(hay, start);
-    let le = line_end(hay, start);
+    // Line ends are looked for at most LINE_SEARCH bytes away: a snippet never shows more than
+    // SNIPPET_MAX bytes, and searching a whole minified line for every finding on it was
+    // quadratic. A line end further away is as good as infinitely far (the snippet is cut).
+    let floor = start.saturating_sub(LINE_SEARCH);
+    let ls = floor + line_start(&hay[floor..], start - floor);
+    let le_limit = (start + LINE_SEARCH).min(hay.len());
+    let le = line_end(&hay[..le_limit], start);
     let (mut from, mut to) = (ls, le);
     if to - from > SNIPPET_MAX {
         let end_in_line = end.min(le);
