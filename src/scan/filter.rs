@@ -12,6 +12,9 @@ use crate::location::{line_end, line_start};
 use crate::rules::rule::Compiled;
 use crate::rules::{Category, CommentMode, Rule, RuleSet};
 
+/// How much of a long line the line-scoped filters read around a match.
+const LONG_LINE: usize = 4096;
+
 /// Whether `offset` lies in a comment, judged from its own line: the line starts with a comment
 /// marker of the language, or a line-comment marker outside quotes precedes the offset.
 pub fn in_comment(hay: &[u8], offset: usize, lang: Option<Language>) -> bool {
@@ -27,6 +30,12 @@ pub fn in_comment(hay: &[u8], offset: usize, lang: Option<Language>) -> bool {
     if ls + trimmed_at <= offset && markers.iter().any(|m| full[trimmed_at..].starts_with(m.as_bytes())) {
         return true;
     }
+    // On a very long line (minified code) only the last LONG_LINE bytes before the match are read
+    // for an inline marker, starting outside quotes: reading from the line's start for every
+    // match was quadratic (a 1 MiB one-line file with 149 matches of one rule took 0.77 s).
+    let from = (offset - ls).saturating_sub(LONG_LINE);
+    let full = &full[from..];
+    let ls = ls + from;
     let line = &full[..(offset - ls + 4).min(full.len())];
     let limit = offset - ls;
     // An inline comment: a marker outside single/double quotes before the offset. Block-comment
@@ -122,8 +131,9 @@ pub fn filter(
         }
     }
     if !c.allow_line.is_empty() {
-        let ls = line_start(hay, raw.start);
-        let le = line_end(hay, raw.end.saturating_sub(1).max(raw.start));
+        // The match's line(s), at most LONG_LINE bytes either side of the match (see in_comment).
+        let ls = line_start(hay, raw.start).max(raw.start.saturating_sub(LONG_LINE));
+        let le = line_end(hay, raw.end.saturating_sub(1).max(raw.start)).min(raw.end + LONG_LINE);
         let line = &hay[ls..le.max(ls)];
         for (i, a) in c.allow_line.iter().enumerate() {
             if a.is_match(line) {
