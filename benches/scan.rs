@@ -23,41 +23,9 @@ use residue::scan::confirm::{confirm, RawMatch, RuleState};
 use residue::scan::entropy::shannon;
 use residue::scan::prefilter::Hit;
 use residue::scan::{ScanOptions, Scanner, Scratch};
+use residue::testkit::{aws_key_id, github_token, Rng, ALNUM};
 
 const SEED: u64 = 0x5EED_2026;
-
-/// xorshift64*: deterministic, so every run sees the same corpus.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-
-    fn string(&mut self, alphabet: &[u8], len: usize) -> String {
-        (0..len).map(|_| alphabet[self.below(alphabet.len())] as char).collect()
-    }
-}
-
-const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const UPPER32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /// Words for identifiers: ordinary code vocabulary, none of them a rule keyword.
 const WORDS: &[&str] = &[
@@ -65,16 +33,6 @@ const WORDS: &[&str] = &[
     "tree", "child", "parent", "item", "items", "entry", "table", "row", "column", "cursor", "range", "limit", "start",
     "finish", "left", "right", "merge", "split", "parse", "render", "layout", "frame", "scale", "point", "shape",
 ];
-
-/// A GitHub classic token whose CRC32 suffix is valid.
-fn github_token(rng: &mut Rng) -> String {
-    let random = rng.string(ALNUM, 30);
-    format!("ghp_{random}{}", residue::scan::checksum::base62(crc32fast::hash(random.as_bytes()), 6))
-}
-
-fn aws_key_id(rng: &mut Rng) -> String {
-    format!("AKIA{}", rng.string(UPPER32, 16))
-}
 
 /// One line of ordinary code (Python, Go or JavaScript flavoured) with no secret and no keyword.
 fn code_line(rng: &mut Rng) -> String {

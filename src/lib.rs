@@ -34,3 +34,5 @@ pub mod rules;
 pub mod scan;
 pub mod stats;
 pub mod suppress;
+#[doc(hidden)]
+pub mod testkit;
