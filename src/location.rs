@@ -73,17 +73,16 @@ const LINE_SEARCH: usize = 4096;
 /// of a value on a snippet's line is redacted too). Checking every secret for every finding was
 /// quadratic: 3,500 secrets in a 1 MiB file took 0.25 s, and a 100 MB file of generated tokens
 /// would never have finished.
-pub struct Redactions<'h> {
+pub struct Redactions {
     spans: Vec<(usize, usize)>,
     /// Longest span, to find the spans that can reach into a window from its left.
     longest: usize,
     values: Option<aho_corasick::AhoCorasick>,
     lens: Vec<usize>,
-    _hay: std::marker::PhantomData<&'h [u8]>,
 }
 
-impl<'h> Redactions<'h> {
-    pub fn new(hay: &'h [u8], spans: &[(usize, usize)]) -> Redactions<'h> {
+impl Redactions {
+    pub fn new(hay: &[u8], spans: &[(usize, usize)]) -> Redactions {
         let mut spans = spans.to_vec();
         spans.sort_unstable();
         spans.dedup();
@@ -99,12 +98,12 @@ impl<'h> Redactions<'h> {
                 aho_corasick::AhoCorasick::builder().match_kind(aho_corasick::MatchKind::Standard).build(&distinct)
             })
             .and_then(Result::ok);
-        Redactions { spans, longest, values, lens, _hay: std::marker::PhantomData }
+        Redactions { spans, longest, values, lens }
     }
 
     /// Nothing to redact (`--show-secrets`).
-    pub fn none() -> Redactions<'h> {
-        Redactions { spans: Vec::new(), longest: 0, values: None, lens: Vec::new(), _hay: std::marker::PhantomData }
+    pub fn none() -> Redactions {
+        Redactions { spans: Vec::new(), longest: 0, values: None, lens: Vec::new() }
     }
 
     /// Spans to redact inside `from..to`: the secrets that overlap it and every copy of a secret
