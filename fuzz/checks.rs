@@ -379,7 +379,7 @@ fn git_template() -> &'static GitTemplate {
 }
 
 /// zlib with stored (uncompressed) deflate blocks: any bytes become a valid zlib stream.
-fn zlib_stored(data: &[u8]) -> Vec<u8> {
+pub fn zlib_stored(data: &[u8]) -> Vec<u8> {
     let mut out = vec![0x78, 0x01];
     let mut chunks = data.chunks(0xFFFF).peekable();
     if chunks.peek().is_none() {

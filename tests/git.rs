@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::common::*;
 
 /// A scratch repository with deterministic identities and dates.
-struct Repo {
+pub(crate) struct Repo {
     dir: tempfile::TempDir,
     tick: u32,
 }
@@ -31,26 +31,26 @@ fn git_in(dir: &Path, args: &[&str]) -> String {
 }
 
 impl Repo {
-    fn new() -> Repo {
+    pub(crate) fn new() -> Repo {
         let dir = tempfile::tempdir().unwrap();
         git_in(dir.path(), &["init", "-q", "-b", "main", "."]);
         Repo { dir, tick: 0 }
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    fn git(&self, args: &[&str]) -> String {
+    pub(crate) fn git(&self, args: &[&str]) -> String {
         git_in(self.path(), args)
     }
 
-    fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
         write(self.path(), rel, contents);
     }
 
     /// Commits everything in the work tree with a fixed, increasing date; returns the id.
-    fn commit(&mut self, msg: &str) -> String {
+    pub(crate) fn commit(&mut self, msg: &str) -> String {
         self.tick += 1;
         let date = format!("2024-01-01T00:{:02}:00+00:00", self.tick);
         self.git(&["add", "-A"]);
@@ -486,7 +486,7 @@ fn binary_key_store_in_history_range_and_staged() {
 // hang, or a blob silently left out.
 
 /// The loose object file of `id` in `repo`.
-fn loose(repo: &Path, id: &str) -> PathBuf {
+pub(crate) fn loose(repo: &Path, id: &str) -> PathBuf {
     repo.join(".git/objects").join(&id[..2]).join(&id[2..])
 }
 
@@ -550,26 +550,190 @@ fn history_with_damaged_loose_blobs() {
     assert!(found(&v).is_empty());
 }
 
+/// Replaces loose object `id` with `bytes` (its file is read-only: removed, then written).
+pub(crate) fn set_loose(repo: &Path, id: &str, bytes: &[u8]) {
+    let p = loose(repo, id);
+    std::fs::remove_file(&p).unwrap();
+    std::fs::write(&p, bytes).unwrap();
+}
+
+/// A loose object file holding `data` as an object of `kind` (header size exact).
+pub(crate) fn loose_bytes(kind: &str, data: &[u8]) -> Vec<u8> {
+    let mut v = format!("{kind} {}\0", data.len()).into_bytes();
+    v.extend_from_slice(data);
+    crate::fuzz_checks::zlib_stored(&v)
+}
+
+/// The raw content of tree `id` (binary entries), as `git cat-file` gives it.
+fn raw_tree(repo: &Path, id: &str) -> Vec<u8> {
+    let o = Command::new("git").args(["cat-file", "tree", id]).current_dir(repo).output().unwrap();
+    assert!(o.status.success());
+    o.stdout
+}
+
+/// The secrets of the findings, sorted.
+fn secrets(v: &Value) -> Vec<String> {
+    let mut s: Vec<String> = found(v).into_iter().map(|f| f.2).collect();
+    s.sort();
+    s
+}
+
 #[test]
-fn history_with_missing_tree_or_commit_fails_clearly() {
+fn history_with_missing_tree_is_one_counted_error() {
+    let mut rng = Rng::new(64);
+    let key = github_token(&mut rng);
     let mut r = Repo::new();
     r.write("src/a.py", "a = 1\n");
-    r.commit("base");
-    r.write("src/a.py", "a = 2\n");
+    r.write("top.txt", "v1\n");
+    let c1 = r.commit("base");
+    r.write("top.txt", "v2\n");
     r.commit("second");
-    // A subtree of the first commit gone: the sweep cannot know what it held.
-    let sub = r.git(&["rev-parse", "HEAD~1:src"]);
+    // The same src/ tree again under a second name: one damaged tree, reached from three commits
+    // at src/ and from one at lib/.
+    r.write("lib/a.py", "a = 1\n");
+    r.commit("third");
+    r.write("src/a.py", "a = 2\n");
+    r.write("key.py", format!("token = \"{key}\"\n"));
+    r.commit("fourth");
+    let sub = r.git(&["rev-parse", &format!("{c1}:src")]);
+    assert_eq!(sub, r.git(&["rev-parse", "HEAD~1:lib"]));
     std::fs::remove_file(loose(r.path(), &sub)).unwrap();
-    let o = run_in(r.path(), &["scan", "--history"]);
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
-    let err = stderr(&o);
-    assert!(!err.contains("panicked") && err.contains(&format!("reading tree {sub}")), "{err}");
-    // A parent commit gone (not a shallow clone): said as a missing history, not a failure.
-    let parent = r.git(&["rev-parse", "HEAD~1"]);
-    std::fs::remove_file(loose(r.path(), &parent)).unwrap();
-    let o = run_in(r.path(), &["scan", "--history"]);
-    let err = stderr(&o);
-    assert!(!err.contains("panicked") && err.contains("not scanned"), "{err}");
+    // The sweep goes on: the key in the last commit is still found (exit 1), and the tree is one
+    // error naming it, the directory and the commit that first reached it.
+    let (c, v, err) = json(r.path(), &["--history"]);
+    check_damage(c, &v, &err, 1, 1, &[&format!("src/ in commit {c1}: reading tree {sub}"), "could not be found"]);
+    assert_eq!(secrets(&v), vec![key.clone()]);
+    // top.txt x2, src/a.py (second version), key.py: a.py's first version only the tree held.
+    assert_eq!(v["stats"]["files_scanned"], 4, "{v}");
+    // Without the key (no secret rules): the error alone makes exit 2.
+    let o = run_in(r.path(), &["scan", "-f", "json", "--category", "prompt-residue", "--history"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    check_damage(code(&o), &v, &stderr(&o), 2, 1, &[&format!("reading tree {sub}")]);
+
+    // A parent commit gone (not a shallow clone): said as a missing history, not an error.
+    let c2 = r.git(&["rev-parse", "HEAD~2"]);
+    std::fs::remove_file(loose(r.path(), &c2)).unwrap();
+    let (c, v, err) = json(r.path(), &["--history"]);
+    assert!(err.contains("shallow boundary"), "{err}");
+    // lib/ in the third commit still reaches the missing tree.
+    check_damage(c, &v, &err, 1, 1, &[&format!("lib/ in commit"), &format!("reading tree {sub}")]);
+}
+
+#[test]
+fn history_with_damaged_subtree_keeps_what_it_could_read() {
+    let mut rng = Rng::new(65);
+    let (k1, k2) = (github_token(&mut rng), github_token(&mut rng));
+    let mut r = Repo::new();
+    r.write("src/a.py", format!("token = \"{k1}\"\n"));
+    r.write("src/b.py", format!("token = \"{k2}\"\n"));
+    r.write("top.txt", "plain\n");
+    let c1 = r.commit("base");
+    let sub = r.git(&["rev-parse", "HEAD:src"]);
+    // The tree's first entry intact, then bytes that are no tree entry.
+    let raw = raw_tree(r.path(), &sub);
+    let first = raw.iter().position(|&b| b == 0).unwrap() + 21;
+    let mut bad = raw[..first].to_vec();
+    bad.extend_from_slice(b"garbage");
+    set_loose(r.path(), &sub, &loose_bytes("tree", &bad));
+    let (c, v, err) = json(r.path(), &["--history"]);
+    check_damage(c, &v, &err, 1, 1, &[&format!("src/ in commit {c1}: reading tree {sub}"), "after 1 entries"]);
+    assert_eq!(secrets(&v), vec![k1]);
+    assert_eq!(v["stats"]["files_scanned"], 2, "{v}");
+
+    // Not zlib at all: nothing under src/ can be read; top.txt still is. No findings: exit 2.
+    set_loose(r.path(), &sub, b"garbage, not zlib");
+    let (c, v, err) = json(r.path(), &["--history"]);
+    check_damage(c, &v, &err, 2, 1, &[&format!("reading tree {sub}")]);
+    assert_eq!(v["stats"]["files_scanned"], 1, "{v}");
+}
+
+#[test]
+fn history_with_damaged_root_tree_of_one_commit() {
+    let mut rng = Rng::new(66);
+    let (k1, k2) = (github_token(&mut rng), github_token(&mut rng));
+    let mut r = Repo::new();
+    r.write("a.py", format!("token = \"{k1}\"\n"));
+    let c1 = r.commit("first");
+    r.write("b.py", format!("token = \"{k2}\"\n"));
+    let c2 = r.commit("second");
+    r.write("c.txt", "plain\n");
+    let c3 = r.commit("third");
+    let root = r.git(&["rev-parse", "HEAD~1^{tree}"]);
+    // A valid zlib stream whose tree is cut inside its first entry.
+    set_loose(r.path(), &root, &loose_bytes("tree", b"100644 a.p"));
+    let (c, v, err) = json(r.path(), &["--history"]);
+    check_damage(c, &v, &err, 1, 1, &[&format!("commit {c2}: reading tree {root}")]);
+    // The other commits' blobs are all scanned; b.py, which only the damaged tree put in place
+    // first, is attributed to the next commit that holds it.
+    let got: Vec<(String, String, Option<String>)> = found(&v).into_iter().map(|f| (f.0, f.2, f.3)).collect();
+    assert_eq!(got, vec![("a.py".into(), k1, Some(c1)), ("b.py".into(), k2, Some(c3))], "{v}");
+    assert_eq!(v["stats"]["commits"], 3, "{v}");
+}
+
+#[test]
+fn history_with_damaged_commit_object() {
+    let mut rng = Rng::new(67);
+    let (k1, k2) = (github_token(&mut rng), github_token(&mut rng));
+    let mut r = Repo::new();
+    r.write("old.py", format!("token = \"{k1}\"\n"));
+    r.commit("first");
+    r.write("old.py", "gone\n");
+    let c2 = r.commit("second");
+    r.write("new.py", format!("token = \"{k2}\"\n"));
+    r.commit("third");
+    // The middle commit undecodable: an error naming it, not a shallow clone. The first commit
+    // is reachable only through it; the tip's tree is still scanned whole.
+    set_loose(r.path(), &c2, &loose_bytes("commit", b"tree nothex\n"));
+    let (c, v, err) = json(r.path(), &["--history"]);
+    check_damage(c, &v, &err, 1, 1, &[&format!("commit {c2}: decoding commit {c2}"), "was not scanned"]);
+    assert!(!err.contains("shallow"), "{err}");
+    assert_eq!(secrets(&v), vec![k2.clone()]);
+    assert_eq!(v["stats"]["commits"], 1, "{v}");
+
+    // An object of another kind stored under the commit's id, then the tip itself damaged:
+    // nothing left to scan, exit 2.
+    set_loose(r.path(), &c2, &loose_bytes("blob", b"x"));
+    let (c, v, err) = json(r.path(), &["--history"]);
+    check_damage(c, &v, &err, 1, 1, &[&format!("object {c2} is a blob, not a commit")]);
+    let tip = r.git(&["rev-parse", "HEAD"]);
+    set_loose(r.path(), &tip, b"garbage, not zlib");
+    let (c, v, err) = json(r.path(), &["--history"]);
+    check_damage(c, &v, &err, 2, 1, &[&format!("commit {tip}: reading commit {tip}")]);
+    assert!(found(&v).is_empty());
+}
+
+#[test]
+fn range_and_staged_with_damaged_trees() {
+    let mut rng = Rng::new(68);
+    let (k1, k2, k3) = (github_token(&mut rng), github_token(&mut rng), github_token(&mut rng));
+    let mut r = Repo::new();
+    r.write("README.md", "hello\n");
+    let base = r.commit("base");
+    r.write("src/x.py", format!("token = \"{k1}\"\n"));
+    let c1 = r.commit("add x");
+    r.write("src/y.py", format!("token = \"{k2}\"\n"));
+    let c2 = r.commit("add y");
+    let sub = r.git(&["rev-parse", &format!("{c1}:src")]);
+    std::fs::remove_file(loose(r.path(), &sub)).unwrap();
+    // c1's src/ cannot be read: one error, though c2 is compared with it too; c2 is compared with
+    // nothing there, so x.py counts as added by c2 (reported again rather than lost).
+    let (c, v, err) = json(r.path(), &["--range", &format!("{base}..HEAD")]);
+    check_damage(c, &v, &err, 1, 1, &[&format!("src/ in commit {c1}: reading tree {sub}")]);
+    let got: Vec<(String, String, Option<String>)> = found(&v).into_iter().map(|f| (f.0, f.2, f.3)).collect();
+    let want = vec![("src/x.py".into(), k1.clone(), Some(c2.clone())), ("src/y.py".into(), k2.clone(), Some(c2))];
+    assert_eq!(got, want, "{v}");
+
+    // --staged: HEAD's src/ is c2's, intact; damage it and stage a change under it. Every staged
+    // file under src/ is compared with nothing: all their lines are new, committed keys included.
+    let head_src = r.git(&["rev-parse", "HEAD:src"]);
+    set_loose(r.path(), &head_src, b"garbage, not zlib");
+    r.write("src/y.py", format!("token = \"{k2}\"\nother = \"{k3}\"\n"));
+    r.git(&["add", "src/y.py"]);
+    let (c, v, err) = json(r.path(), &["--staged"]);
+    check_damage(c, &v, &err, 1, 1, &[&format!("src/ in HEAD: reading tree {head_src}")]);
+    let mut want = vec![k1, k2, k3];
+    want.sort();
+    assert_eq!(secrets(&v), want);
 }
 
 #[test]

@@ -41,12 +41,17 @@ pub struct CommitRec {
 
 /// Loads every commit reachable from `tips`, not descending into `stop` (nor past it). Parents
 /// missing from the object store (a shallow boundary) are dropped and reported through `missing`.
+/// A commit that is there but cannot be read or decoded is a counted error in `out` (once: its id
+/// goes into `damaged`, which callers pass again so a second load does not count it twice); the
+/// load goes on, and history reachable only through it is left out.
 pub fn load_commits(
     repo: &gix::Repository,
     tips: &[ObjectId],
     stop: &HashSet<ObjectId>,
     missing: &mut bool,
-) -> Result<Vec<CommitRec>, GitError> {
+    damaged: &mut HashSet<ObjectId>,
+    out: &Collected,
+) -> Vec<CommitRec> {
     let mut seen: HashSet<ObjectId> = HashSet::new();
     let mut stack: Vec<ObjectId> = Vec::new();
     for t in tips {
@@ -54,38 +59,53 @@ pub fn load_commits(
             stack.push(*t);
         }
     }
-    let mut out = Vec::new();
+    let mut commits = Vec::new();
     while let Some(id) = stack.pop() {
-        match repo.try_find_header(id).ctx(|| format!("reading commit {id}"))? {
-            Some(h) if h.kind() == Kind::Commit => {}
-            Some(_) => continue,
-            None => {
-                *missing = true;
+        if damaged.contains(&id) {
+            continue;
+        }
+        // Absent (a shallow boundary, or history deleted): said as missing history, not an error.
+        if let Ok(None) = repo.try_find_header(id) {
+            *missing = true;
+            continue;
+        }
+        let c = match read_commit(repo, id) {
+            Ok(c) => c,
+            Err(e) => {
+                damaged.insert(id);
+                out.error(format!(
+                    "commit {id}: {}; history reachable only through it was not scanned",
+                    super::chain(&e)
+                ));
                 continue;
             }
-        }
-        let obj = super::read_object(repo, id, Kind::Commit, || format!("reading commit {id}"))?;
-        let c =
-            gix::objs::CommitRef::from_bytes(&obj.data, repo.object_hash()).ctx(|| format!("decoding commit {id}"))?;
-        let parents: Vec<ObjectId> = c.parents().collect();
-        for p in &parents {
+        };
+        for p in &c.parents {
             if !stop.contains(p) && seen.insert(*p) {
                 stack.push(*p);
             }
         }
-        let time = c.time().map(|t| t.seconds).unwrap_or(0);
-        out.push(CommitRec { id, tree: c.tree(), parents, time });
+        commits.push(c);
     }
-    // Parents that were never loaded (shallow boundary, or in `stop`) are not part of the graph.
-    let ids: HashSet<ObjectId> = out.iter().map(|c| c.id).collect();
-    for c in &mut out {
-        let before = c.parents.len();
+    // Parents that were never loaded (shallow boundary, damaged, or in `stop`) are not part of
+    // the graph; only absent ones make the history incomplete without an error saying so.
+    let ids: HashSet<ObjectId> = commits.iter().map(|c| c.id).collect();
+    for c in &mut commits {
+        let absent = c.parents.iter().any(|p| !ids.contains(p) && !stop.contains(p) && !damaged.contains(p));
         c.parents.retain(|p| ids.contains(p) || stop.contains(p));
-        if c.parents.len() != before && !c.parents.iter().any(|p| stop.contains(p)) {
+        if absent && !c.parents.iter().any(|p| stop.contains(p)) {
             *missing = true;
         }
     }
-    Ok(out)
+    commits
+}
+
+/// Reads and decodes commit `id` (its header first: kind and size checked before inflating).
+fn read_commit(repo: &gix::Repository, id: ObjectId) -> Result<CommitRec, GitError> {
+    let obj = super::read_object(repo, id, Kind::Commit, || format!("reading commit {id}"))?;
+    let c = gix::objs::CommitRef::from_bytes(&obj.data, repo.object_hash()).ctx(|| format!("decoding commit {id}"))?;
+    let time = c.time().map(|t| t.seconds).unwrap_or(0);
+    Ok(CommitRec { id, tree: c.tree(), parents: c.parents().collect(), time })
 }
 
 /// Indices of `commits` oldest first: every commit after all of its parents (Kahn's algorithm),
@@ -139,6 +159,10 @@ struct Inventory {
     placed: HashSet<(u32, u32)>,
     /// Per directory path: the raw bytes of the last tree walked there.
     last: HashMap<u32, Vec<u8>>,
+    /// Trees that could not be read or decoded, each once: (directory, commit, what went wrong,
+    /// naming the tree), reported as counted errors once the commits' ids can name them.
+    damaged: Vec<(u32, u32, String)>,
+    damaged_ids: HashSet<ObjectId>,
 }
 
 impl Inventory {
@@ -169,26 +193,42 @@ impl Inventory {
         }
     }
 
-    fn walk_tree(
-        &mut self,
-        repo: &gix::Repository,
-        id: ObjectId,
-        prefix: &mut BString,
-        commit: u32,
-    ) -> Result<(), GitError> {
+    /// Records damaged tree `id` (once, however many commits and directories reach it).
+    fn damage(&mut self, id: ObjectId, dir: u32, commit: u32, why: String) {
+        if self.damaged_ids.insert(id) {
+            self.damaged.push((dir, commit, why));
+        }
+    }
+
+    /// Adds every blob under tree `id` (at `prefix`, first reached by `commit`). A tree that
+    /// cannot be read is recorded in `damaged` and adds nothing; one that fails to decode partway
+    /// adds the entries before the damage. Either way the walk goes on elsewhere.
+    fn walk_tree(&mut self, repo: &gix::Repository, id: ObjectId, prefix: &mut BString, commit: u32) {
         let dir = self.intern(prefix);
         if !self.seen_trees.insert((id, dir)) {
-            return Ok(());
+            return;
         }
-        let data = super::read_object(repo, id, Kind::Tree, || format!("reading tree {id}"))?.detach().data;
+        let data = match super::read_object(repo, id, Kind::Tree, || format!("reading tree {id}")) {
+            Ok(o) => o.detach().data,
+            Err(e) => return self.damage(id, dir, commit, super::chain(&e)),
+        };
         let hash = repo.object_hash();
         // The previous tree walked at this directory: an entry it had unchanged (same name, mode
         // and id) was recorded then, so only the entries a commit changed cost anything. In vim,
         // src/ has ~500 entries and ~20,000 versions; this merge skips ~99% of them.
         let prev = self.last.remove(&dir);
         let mut before = prev.as_deref().map(|p| gix::objs::TreeRefIter::from_bytes(p, hash).peekable());
-        for e in gix::objs::TreeRefIter::from_bytes(&data, hash) {
-            let e = e.ctx(|| format!("decoding tree {id}"))?;
+        let mut whole = true;
+        for (n, e) in gix::objs::TreeRefIter::from_bytes(&data, hash).enumerate() {
+            let e = match e {
+                Ok(e) => e,
+                Err(err) => {
+                    let why = format!("reading tree {id}: {} (after {n} entries)", super::chain(&err));
+                    self.damage(id, dir, commit, why);
+                    whole = false;
+                    break;
+                }
+            };
             if let Some(b) = before.as_mut() {
                 let mut same = false;
                 while let Some(Ok(p)) = b.peek() {
@@ -214,14 +254,16 @@ impl Inventory {
             }
             prefix.push_str(e.filename);
             if e.mode.is_tree() {
-                self.walk_tree(repo, e.oid.to_owned(), prefix, commit)?;
+                self.walk_tree(repo, e.oid.to_owned(), prefix, commit);
             } else if tree::is_file(e.mode) {
                 self.add_blob(e.oid.to_owned(), prefix, commit);
             }
             prefix.truncate(len);
         }
-        self.last.insert(dir, data);
-        Ok(())
+        // A damaged tree is no base to merge the next one against: that one is walked whole.
+        if whole {
+            self.last.insert(dir, data);
+        }
     }
 }
 
@@ -229,15 +271,27 @@ impl Inventory {
 fn tips(repo: &gix::Repository, inv: &mut Inventory) -> Result<Vec<ObjectId>, GitError> {
     let mut tips = Vec::new();
     let mut named: Vec<(String, ObjectId)> = Vec::new();
-    if let Ok(id) = repo.head_id() {
-        named.push(("HEAD".into(), id.detach()));
+    // A ref whose target cannot be read (so cannot be peeled) keeps its direct target: loading
+    // that as a commit below reports it, where skipping the ref would lose it in silence.
+    match repo.head_id() {
+        Ok(id) => named.push(("HEAD".into(), id.detach())),
+        Err(_) => {
+            if let Some(id) = repo.head().ok().and_then(|h| h.id()) {
+                named.push(("HEAD".into(), id.detach()));
+            }
+        }
     }
     let platform = repo.references().ctx(|| "listing refs".into())?;
     for r in platform.all().ctx(|| "listing refs".into())? {
         let Ok(mut r) = r else { continue };
         let name = r.name().as_bstr().to_string();
-        if let Ok(id) = r.peel_to_id() {
-            named.push((name, id.detach()));
+        match r.peel_to_id() {
+            Ok(id) => named.push((name, id.detach())),
+            Err(_) => {
+                if let Some(id) = r.target().try_id() {
+                    named.push((name, id.to_owned()));
+                }
+            }
         }
     }
     let mut seen = HashSet::new();
@@ -246,8 +300,9 @@ fn tips(repo: &gix::Repository, inv: &mut Inventory) -> Result<Vec<ObjectId>, Gi
             continue;
         }
         match repo.find_header(id).map(|h| h.kind()) {
-            Ok(Kind::Commit) => tips.push(id),
-            Ok(Kind::Tree) => inv.walk_tree(repo, id, &mut BString::default(), NO_COMMIT)?,
+            // A header that cannot be read: loading it as a commit says what is wrong with it.
+            Ok(Kind::Commit) | Err(_) => tips.push(id),
+            Ok(Kind::Tree) => inv.walk_tree(repo, id, &mut BString::default(), NO_COMMIT),
             Ok(Kind::Blob) => inv.add_blob(id, name.as_bytes(), NO_COMMIT),
             _ => {}
         }
@@ -267,14 +322,23 @@ pub fn scan(
     let mut inv = Inventory::default();
     let tips = tips(&repo, &mut inv)?;
     let mut missing = false;
-    let commits = load_commits(&repo, &tips, &HashSet::new(), &mut missing)?;
+    let commits = load_commits(&repo, &tips, &HashSet::new(), &mut missing, &mut HashSet::new(), out);
     if std::env::var_os("RESIDUE_TIMING").is_some() {
         eprintln!("residue: timing: {} commits loaded at {:.2}s", commits.len(), started.elapsed().as_secs_f64());
     }
     let order = topo_order(&commits);
     let mut prefix = BString::default();
     for &ci in &order {
-        inv.walk_tree(&repo, commits[ci].tree, &mut prefix, ci as u32)?;
+        inv.walk_tree(&repo, commits[ci].tree, &mut prefix, ci as u32);
+    }
+    for (dir, commit, why) in std::mem::take(&mut inv.damaged) {
+        let by = match commit {
+            NO_COMMIT => "a ref".to_string(),
+            c => format!("commit {}", commits[c as usize].id),
+        };
+        let dir = &inv.paths[dir as usize];
+        let at = if dir.is_empty() { by } else { format!("{}/ in {by}", path_string(dir)) };
+        out.error(format!("{at}: {why}; the files only it holds were not scanned"));
     }
     let timing = std::env::var_os("RESIDUE_TIMING").is_some();
     if timing {

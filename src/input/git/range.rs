@@ -13,7 +13,7 @@ use gix::ObjectId;
 use super::history::{load_commits, topo_order};
 use super::provenance::Provenance;
 use super::staged::scan_change;
-use super::tree;
+use super::tree::{self, Damage};
 use super::{BlobScanner, Ctx, GitError, GitOptions, GitSummary};
 use crate::input::walk::Collected;
 use crate::scan::Scanner;
@@ -39,34 +39,49 @@ pub fn scan(
     let to_id = resolve(repo, if to.is_empty() { "HEAD" } else { to })?;
     let from_id = if from.is_empty() { None } else { Some(resolve(repo, from)?) };
     let mut missing = false;
-    // Everything reachable from `from` is already merged: hide it.
-    let hidden: HashSet<ObjectId> = match from_id {
-        Some(f) => load_commits(repo, &[f], &HashSet::new(), &mut missing)?.into_iter().map(|c| c.id).collect(),
+    let mut damaged = HashSet::new();
+    // Everything reachable from `from` is already merged: hide it. A damaged commit there is a
+    // counted error and hidden too (what lies behind it cannot be told apart from new history,
+    // and is scanned as if new).
+    let mut hidden: HashSet<ObjectId> = match from_id {
+        Some(f) => load_commits(repo, &[f], &HashSet::new(), &mut missing, &mut damaged, out)
+            .into_iter()
+            .map(|c| c.id)
+            .collect(),
         None => HashSet::new(),
     };
-    let commits = load_commits(repo, &[to_id], &hidden, &mut missing)?;
+    hidden.extend(damaged.iter().copied());
+    let commits = load_commits(repo, &[to_id], &hidden, &mut missing, &mut damaged, out);
     let shallow = repo.is_shallow().unwrap_or(false);
     let order = topo_order(&commits);
     let mut bs = BlobScanner::new(scanner, opts);
     let mut prov = Provenance::new();
+    let mut dmg = Damage::new(out);
     let mut blobs = 0u64;
     for &ci in &order {
         let c = &commits[ci];
         // Parents outside the range are the base it is compared with; load their trees directly.
-        let commit = repo.find_commit(c.id).ctx(|| format!("reading commit {}", c.id))?;
-        let parent_ids: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
+        // `c.parents` lost those outside the graph, so the commit is read again (it was read
+        // whole by `load_commits` a moment ago; the object cache holds it).
+        let parent_ids: Vec<ObjectId> = match repo.find_commit(c.id) {
+            Ok(commit) => commit.parent_ids().map(|p| p.detach()).collect(),
+            Err(e) => {
+                out.error(format!("commit {}: reading commit {}: {}", c.id, c.id, super::chain(&e)));
+                continue;
+            }
+        };
         let mut parent_trees = Vec::with_capacity(parent_ids.len());
         for p in &parent_ids {
-            match repo.find_commit(*p) {
-                Ok(pc) => parent_trees.push(Some(pc.tree_id().ctx(|| format!("reading commit {p}"))?.detach())),
-                // A parent beyond a shallow boundary: compare with nothing.
-                Err(_) => parent_trees.push(None),
-            }
+            // A parent beyond a shallow boundary, or a damaged one (counted by `load_commits`):
+            // compare with nothing, so everything the commit holds counts as added.
+            parent_trees.push(repo.find_commit(*p).ok().and_then(|pc| pc.tree_id().ok()).map(|t| t.detach()));
         }
+        dmg.new_side = format!("commit {}", c.id);
+        dmg.old_side = format!("a parent of commit {}", c.id);
         let first = parent_trees.first().copied().flatten();
         let mut changes = Vec::new();
         let mut removed = Vec::new();
-        tree::diff(repo, first, c.tree, &mut Default::default(), &mut changes, &mut removed)?;
+        tree::diff(repo, first, c.tree, &mut Default::default(), &mut changes, &mut removed, &mut dmg);
         let removed: HashSet<ObjectId> = removed.into_iter().collect();
         for ch in &changes {
             if ch.old.is_none() && removed.contains(&ch.id) {
@@ -76,7 +91,7 @@ pub fn scan(
             let mut from_a_parent = false;
             for t in parent_trees.iter().skip(1) {
                 let o = match t {
-                    Some(t) => tree::blob_at(repo, *t, &ch.path)?,
+                    Some(t) => tree::blob_at(repo, *t, &ch.path, &mut dmg),
                     None => None,
                 };
                 from_a_parent |= o == Some(ch.id);
@@ -86,7 +101,7 @@ pub fn scan(
                 continue;
             }
             blobs += 1;
-            let kept = scan_change(repo, ch, &mut bs, out, Some(&olds))?;
+            let kept = scan_change(repo, ch, &mut bs, out, Some(&olds), &mut dmg);
             if kept.is_empty() {
                 continue;
             }

@@ -12,7 +12,7 @@ use gix::index::extension::Tree as CacheTree;
 use gix::ObjectId;
 
 use super::diff::AddedLines;
-use super::tree::{self, Change};
+use super::tree::{self, Change, Damage};
 use super::{path_string, BlobScanner, Ctx, GitError, GitOptions, GitSummary};
 use crate::input::walk::Collected;
 use crate::scan::Scanner;
@@ -36,9 +36,20 @@ pub fn scan(
     let head_tree = if repo.head().ctx(|| "reading HEAD".into())?.is_unborn() {
         None
     } else {
-        Some(repo.head_tree_id().ctx(|| "reading the HEAD tree".into())?.detach())
+        match repo.head_tree_id() {
+            Ok(t) => Some(t.detach()),
+            // A damaged HEAD commit: a counted error, and every staged file is compared with
+            // nothing, so all of it is scanned as added (reported again rather than let through).
+            Err(e) => {
+                out.error(format!("HEAD: reading the HEAD commit's tree: {}", super::chain(&e)));
+                None
+            }
+        }
     };
-    let (changes, removed) = staged_changes(repo, &index, head_tree)?;
+    let mut dmg = Damage::new(out);
+    dmg.new_side = "the index".into();
+    dmg.old_side = "HEAD".into();
+    let (changes, removed) = staged_changes(repo, &index, head_tree, &mut dmg);
     let removed: HashSet<ObjectId> = removed.into_iter().collect();
     let mut bs = BlobScanner::new(scanner, opts);
     for c in &changes {
@@ -46,7 +57,7 @@ pub fn scan(
         if c.old.is_none() && removed.contains(&c.id) {
             continue;
         }
-        let kept = scan_change(repo, c, &mut bs, out, None)?;
+        let kept = scan_change(repo, c, &mut bs, out, None, &mut dmg);
         if !kept.is_empty() {
             out.findings.lock().unwrap_or_else(|e| e.into_inner()).extend(kept);
         }
@@ -55,29 +66,32 @@ pub fn scan(
 }
 
 /// Scans one added or changed blob and keeps the findings on lines it adds relative to `c.old`
-/// (or relative to every blob in `olds`, for merge commits). Returns the findings kept.
+/// (or relative to every blob in `olds`, for merge commits). Returns the findings kept. An old
+/// version that cannot be read is a counted error (once per blob, in `dmg`) and every line of
+/// the new one counts as added.
 pub(crate) fn scan_change(
     repo: &gix::Repository,
     c: &Change,
     bs: &mut BlobScanner,
     out: &Collected,
     olds: Option<&[Option<ObjectId>]>,
-) -> Result<Vec<crate::finding::Finding>, GitError> {
+    dmg: &mut Damage,
+) -> Vec<crate::finding::Finding> {
     let path = path_string(&c.path);
     let new = match super::read_blob(repo, c.id, bs.max_file_size) {
         Ok(Some(o)) => o,
         Ok(None) => {
             bs.skip_too_large(&[&path], out);
-            return Ok(Vec::new());
+            return Vec::new();
         }
         Err(e) => {
             out.error(format!("{path}: reading blob {}: {e}", c.id));
-            return Ok(Vec::new());
+            return Vec::new();
         }
     };
-    let Some(r) = bs.scan(&path, &new.data, out) else { return Ok(Vec::new()) };
+    let Some(r) = bs.scan(&path, &new.data, out) else { return Vec::new() };
     if r.findings.is_empty() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let single = [c.old];
     let olds: &[Option<ObjectId>] = olds.unwrap_or(&single);
@@ -87,7 +101,7 @@ pub(crate) fn scan_change(
     let new_blob = olds.iter().all(|o| *o != Some(c.id));
     if r.findings.iter().all(|f| rules[f.rule].is_file_rule()) {
         // Often a binary blob: no line diff to compute.
-        return Ok(if new_blob { r.findings } else { Vec::new() });
+        return if new_blob { r.findings } else { Vec::new() };
     }
     let mut diffs = Vec::with_capacity(olds.len());
     for old in olds {
@@ -98,59 +112,63 @@ pub(crate) fn scan_change(
                 // Too large to read: every line of the new version counts as added.
                 Ok(None) => AddedLines::all(),
                 Err(e) => {
-                    return Err(GitError::Git { what: format!("{path}: reading blob {o}"), source: e.into() });
+                    dmg.report(*o, &path, true, &format!("reading blob {o}, the version before: {e}"));
+                    AddedLines::all()
                 }
             },
         });
     }
-    let kept: Vec<_> = r
-        .findings
+    r.findings
         .into_iter()
         .filter(|f| if rules[f.rule].is_file_rule() { new_blob } else { diffs.iter().all(|d| d.touches(f)) })
-        .collect();
-    Ok(kept)
+        .collect()
 }
 
 /// The index entries that differ from the HEAD tree (added or changed files), and the blobs that
-/// HEAD had at paths the index no longer holds as files.
+/// HEAD had at paths the index no longer holds as files. A HEAD tree that cannot be read is
+/// reported to `dmg` and counts as empty: the index files below it are all scanned as added.
 pub fn staged_changes(
     repo: &gix::Repository,
     index: &gix::index::File,
     head_tree: Option<ObjectId>,
-) -> Result<(Vec<Change>, Vec<ObjectId>), GitError> {
+    dmg: &mut Damage,
+) -> (Vec<Change>, Vec<ObjectId>) {
     let mut changes = Vec::new();
     let mut removed = Vec::new();
     let cache = index.tree();
-    let mut d = IndexDiff { repo, state: index, changes: &mut changes, removed: &mut removed };
-    d.dir(index.entries(), 0, head_tree, cache)?;
-    Ok((changes, removed))
+    let mut d = IndexDiff { repo, state: index, changes: &mut changes, removed: &mut removed, dmg };
+    d.dir(index.entries(), 0, head_tree, cache);
+    (changes, removed)
 }
 
-struct IndexDiff<'a> {
+struct IndexDiff<'a, 'd> {
     repo: &'a gix::Repository,
     state: &'a gix::index::State,
     changes: &'a mut Vec<Change>,
     removed: &'a mut Vec<ObjectId>,
+    dmg: &'a mut Damage<'d>,
 }
 
-impl IndexDiff<'_> {
+impl IndexDiff<'_, '_> {
     /// Compares the index entries under one directory (`entries`, whose paths share a prefix of
     /// `plen` bytes) with that directory's tree in HEAD.
-    fn dir(
-        &mut self,
-        entries: &[gix::index::Entry],
-        plen: usize,
-        tree: Option<ObjectId>,
-        cache: Option<&CacheTree>,
-    ) -> Result<(), GitError> {
+    fn dir(&mut self, entries: &[gix::index::Entry], plen: usize, tree: Option<ObjectId>, cache: Option<&CacheTree>) {
         if let (Some(c), Some(t)) = (cache, tree) {
             // A valid cache-tree entry with HEAD's id: nothing below changed since the last commit.
             if c.num_entries.is_some() && c.id == t {
-                return Ok(());
+                return;
             }
         }
+        // This directory's path: the first entry's path up to `plen`, less its trailing slash.
+        let dir_path: BString = match entries.first() {
+            Some(e) if plen > 0 => e.path(self.state).get(..plen - 1).unwrap_or_default().into(),
+            _ => BString::default(),
+        };
         let mut in_head: HashMap<BString, tree::Entry> = match tree {
-            Some(t) => tree::entries(self.repo, t)?.into_iter().map(|e| (e.name.clone(), e)).collect(),
+            Some(t) => tree::entries(self.repo, t, &dir_path, true, self.dmg)
+                .into_iter()
+                .map(|e| (e.name.clone(), e))
+                .collect(),
             None => HashMap::new(),
         };
         let state: &gix::index::State = self.state;
@@ -176,7 +194,7 @@ impl IndexDiff<'_> {
                     self.removed.push(h.id);
                 }
                 let sub_cache = cache.and_then(|c| c.children.iter().find(|ch| ch.name[..] == dir[..]));
-                self.dir(&entries[i..j], plen + slash + 1, sub_tree, sub_cache)?;
+                self.dir(&entries[i..j], plen + slash + 1, sub_tree, sub_cache);
                 i = j;
                 continue;
             }
@@ -193,7 +211,7 @@ impl IndexDiff<'_> {
                 continue;
             }
             if let Some(h) = head.as_ref().filter(|h| h.mode.is_tree()) {
-                tree::collect_blobs(self.repo, h.id, self.removed)?;
+                tree::collect_blobs(self.repo, h.id, &mut path.to_owned(), self.removed, self.dmg);
             }
             let old = head.filter(|h| tree::is_file(h.mode)).map(|h| h.id);
             if old != Some(e.id) {
@@ -201,13 +219,17 @@ impl IndexDiff<'_> {
             }
         }
         // What HEAD has here and the index no longer does: deleted (or moved away).
-        for (_, h) in in_head {
+        for (name, h) in in_head {
             if tree::is_file(h.mode) {
                 self.removed.push(h.id);
             } else if h.mode.is_tree() {
-                tree::collect_blobs(self.repo, h.id, self.removed)?;
+                let mut p = dir_path.clone();
+                if !p.is_empty() {
+                    p.push(b'/');
+                }
+                p.extend_from_slice(&name);
+                tree::collect_blobs(self.repo, h.id, &mut p, self.removed, self.dmg);
             }
         }
-        Ok(())
     }
 }

@@ -1,13 +1,14 @@
 //! Tree reading and tree-to-tree comparison: which files a commit added or changed. Subtrees with
 //! equal ids are skipped without being read, so a commit that touches one file reads one tree per
 //! directory level. Submodules (gitlinks) and symlinks are not files to scan and are ignored.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use gix::bstr::{BString, ByteSlice, ByteVec};
 use gix::objs::tree::EntryMode;
 use gix::ObjectId;
 
-use super::{Ctx, GitError};
+use super::path_string;
+use crate::input::walk::Collected;
 
 /// One entry of a tree, owned.
 #[derive(Debug, Clone)]
@@ -17,15 +18,59 @@ pub struct Entry {
     pub id: ObjectId,
 }
 
-/// Reads the entries of tree `id`.
-pub fn entries(repo: &gix::Repository, id: ObjectId) -> Result<Vec<Entry>, GitError> {
-    let obj = super::read_object(repo, id, gix::objs::Kind::Tree, || format!("reading tree {id}"))?;
+/// Trees (and old blob versions) that could not be read during a comparison. Each is a counted
+/// error naming the object, where it sat and on which side of which comparison, reported once
+/// however many commits reach it (a damaged tree shared by 1,000 commits is one error, not 1,000);
+/// the comparison goes on with what could be read.
+pub struct Damage<'a> {
+    out: &'a Collected,
+    seen: HashSet<ObjectId>,
+    /// Names the new side (the commit being compared; unused by `--staged`).
+    pub new_side: String,
+    /// Names the old side ("a parent of commit X", "HEAD").
+    pub old_side: String,
+}
+
+impl<'a> Damage<'a> {
+    pub fn new(out: &'a Collected) -> Damage<'a> {
+        Damage { out, seen: HashSet::new(), new_side: String::new(), old_side: String::new() }
+    }
+
+    /// Counts `id` as damaged (once), `msg` saying what reading it gave; `path` is where it sat
+    /// (a directory ends in '/'; empty: the root tree), `old` the side it was on.
+    pub fn report(&mut self, id: ObjectId, path: &str, old: bool, msg: &str) {
+        if !self.seen.insert(id) {
+            return;
+        }
+        let side = if old { &self.old_side } else { &self.new_side };
+        let at = if path.is_empty() { side.clone() } else { format!("{path} in {side}") };
+        self.out.error(format!("{at}: {msg}"));
+    }
+}
+
+/// Reads the entries of tree `id` at `path`. A tree that cannot be read or decoded is reported
+/// to `dmg` and gives the entries decoded before the damage (none when it could not be read).
+pub fn entries(repo: &gix::Repository, id: ObjectId, path: &[u8], old: bool, dmg: &mut Damage) -> Vec<Entry> {
+    let dir = || if path.is_empty() { String::new() } else { format!("{}/", path_string(path)) };
+    let obj = match super::read_object(repo, id, gix::objs::Kind::Tree, || format!("reading tree {id}")) {
+        Ok(o) => o,
+        Err(e) => {
+            dmg.report(id, &dir(), old, &super::chain(&e));
+            return Vec::new();
+        }
+    };
     let mut out = Vec::new();
     for e in gix::objs::TreeRefIter::from_bytes(&obj.data, repo.object_hash()) {
-        let e = e.ctx(|| format!("decoding tree {id}"))?;
-        out.push(Entry { name: e.filename.to_owned(), mode: e.mode, id: e.oid.to_owned() });
+        match e {
+            Ok(e) => out.push(Entry { name: e.filename.to_owned(), mode: e.mode, id: e.oid.to_owned() }),
+            Err(e) => {
+                let msg = format!("reading tree {id}: {} (after {} entries)", super::chain(&e), out.len());
+                dmg.report(id, &dir(), old, &msg);
+                break;
+            }
+        }
     }
-    Ok(out)
+    out
 }
 
 /// A blob is a file to scan: regular or executable, not a symlink or submodule.
@@ -44,7 +89,9 @@ pub struct Change {
 
 /// Files added or changed from `old` to `new` (None = empty tree). Blobs that disappeared from
 /// their path are added to `removed`, so a caller can tell a rename (same blob, new path) from
-/// new content.
+/// new content. A tree that cannot be read is reported to `dmg` and counts as empty on its side:
+/// below a damaged new tree nothing can be compared, and below a damaged old tree every file of
+/// the new one counts as added (reported again rather than lost).
 pub fn diff(
     repo: &gix::Repository,
     old: Option<ObjectId>,
@@ -52,13 +99,14 @@ pub fn diff(
     prefix: &mut BString,
     changes: &mut Vec<Change>,
     removed: &mut Vec<ObjectId>,
-) -> Result<(), GitError> {
+    dmg: &mut Damage,
+) {
     if old == Some(new) {
-        return Ok(());
+        return;
     }
-    let new_entries = entries(repo, new)?;
+    let new_entries = entries(repo, new, prefix, false, dmg);
     let old_entries: HashMap<BString, Entry> = match old {
-        Some(o) => entries(repo, o)?.into_iter().map(|e| (e.name.clone(), e)).collect(),
+        Some(o) => entries(repo, o, prefix, true, dmg).into_iter().map(|e| (e.name.clone(), e)).collect(),
         None => HashMap::new(),
     };
     let mut seen = Vec::with_capacity(new_entries.len());
@@ -72,7 +120,7 @@ pub fn diff(
         prefix.push_str(&e.name);
         if e.mode.is_tree() {
             let old_tree = before.filter(|b| b.mode.is_tree()).map(|b| b.id);
-            diff(repo, old_tree, e.id, prefix, changes, removed)?;
+            diff(repo, old_tree, e.id, prefix, changes, removed, dmg);
             if let Some(b) = before.filter(|b| is_file(b.mode)) {
                 removed.push(b.id);
             }
@@ -82,7 +130,7 @@ pub fn diff(
                 changes.push(Change { path: prefix.clone(), id: e.id, old: old_blob });
             }
             if let Some(b) = before.filter(|b| b.mode.is_tree()) {
-                collect_blobs(repo, b.id, removed)?;
+                collect_blobs(repo, b.id, prefix, removed, dmg);
             }
         }
         prefix.truncate(len);
@@ -94,37 +142,57 @@ pub fn diff(
         if is_file(b.mode) {
             removed.push(b.id);
         } else if b.mode.is_tree() {
-            collect_blobs(repo, b.id, removed)?;
+            let len = prefix.len();
+            if !prefix.is_empty() {
+                prefix.push_byte(b'/');
+            }
+            prefix.push_str(name);
+            collect_blobs(repo, b.id, prefix, removed, dmg);
+            prefix.truncate(len);
         }
     }
-    Ok(())
 }
 
-/// Every file blob under tree `id`.
-pub fn collect_blobs(repo: &gix::Repository, id: ObjectId, out: &mut Vec<ObjectId>) -> Result<(), GitError> {
-    for e in entries(repo, id)? {
+/// Every file blob under the old-side tree `id` at `prefix` (damaged trees reported to `dmg`).
+pub fn collect_blobs(
+    repo: &gix::Repository,
+    id: ObjectId,
+    prefix: &mut BString,
+    out: &mut Vec<ObjectId>,
+    dmg: &mut Damage,
+) {
+    for e in entries(repo, id, prefix, true, dmg) {
         if e.mode.is_tree() {
-            collect_blobs(repo, e.id, out)?;
+            let len = prefix.len();
+            if !prefix.is_empty() {
+                prefix.push_byte(b'/');
+            }
+            prefix.push_str(&e.name);
+            collect_blobs(repo, e.id, prefix, out, dmg);
+            prefix.truncate(len);
         } else if is_file(e.mode) {
             out.push(e.id);
         }
     }
-    Ok(())
 }
 
-/// The blob at `path` in tree `root`, if that path holds a file.
-pub fn blob_at(repo: &gix::Repository, root: ObjectId, path: &[u8]) -> Result<Option<ObjectId>, GitError> {
+/// The blob at `path` in the old-side tree `root`, if that path holds a file (None too where a
+/// damaged tree, reported to `dmg`, hides it).
+pub fn blob_at(repo: &gix::Repository, root: ObjectId, path: &[u8], dmg: &mut Damage) -> Option<ObjectId> {
     let mut cur = root;
+    // `path[..dir]` is the directory whose tree `cur` is.
+    let mut dir = 0;
     let mut parts = path.split_str("/").peekable();
     while let Some(part) = parts.next() {
-        let Some(e) = entries(repo, cur)?.into_iter().find(|e| e.name == part) else { return Ok(None) };
+        let e = entries(repo, cur, &path[..dir], true, dmg).into_iter().find(|e| e.name == part)?;
         if parts.peek().is_none() {
-            return Ok(is_file(e.mode).then_some(e.id));
+            return is_file(e.mode).then_some(e.id);
         }
         if !e.mode.is_tree() {
-            return Ok(None);
+            return None;
         }
+        dir = if dir == 0 { part.len() } else { dir + 1 + part.len() };
         cur = e.id;
     }
-    Ok(None)
+    None
 }
