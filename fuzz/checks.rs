@@ -421,6 +421,16 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
+/// True when `msg` holds a full object id (40 hex digits) after "tree", "commit", "blob" or "object".
+fn names_an_object(msg: &str) -> bool {
+    let words: Vec<&str> = msg.split(|c: char| c.is_whitespace() || c == ':' || c == ',').collect();
+    words.windows(2).any(|w| {
+        ["tree", "commit", "blob", "object"].contains(&w[0])
+            && w[1].len() == 40
+            && w[1].bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
 fn loose_path(repo: &std::path::Path, id: &str) -> PathBuf {
     repo.join(".git/objects").join(&id[..2]).join(&id[2..])
 }
@@ -451,10 +461,11 @@ fn overlay(file: &std::path::Path, data: &[u8], truncate: bool) {
 
 /// Git input that residue reads through gix (`--history`, `--staged`), damaged by the input: the
 /// first byte picks what to corrupt, the rest is the damage (see the match below). Checks: no
-/// panic, hang or unbounded allocation; a failed scan says what it was reading; and where only
-/// blobs are damaged (trees and commits intact) every blob of the tree is accounted for, as
-/// scanned, skipped or a counted error naming the blob (never silently lost), so the exit code
-/// says 2 when one could not be read.
+/// panic, hang or unbounded allocation; a failed scan says what it was reading; a damaged tree or
+/// commit never fails a `--history` sweep (it is a counted error naming an object id, and the
+/// sweep goes on); and where only blobs are damaged (trees and commits intact) every blob of the
+/// tree is accounted for, as scanned, skipped or a counted error naming the blob (never silently
+/// lost), so the exit code says 2 when one could not be read.
 pub fn git_objects(data: &[u8]) {
     use residue::input::git::{GitOptions, GitTarget};
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -556,6 +567,18 @@ pub fn git_objects(data: &[u8]) {
     assert_eq!(s.errors as usize, errors.len(), "every counted error has a message: {errors:?}");
     for e in &errors {
         assert!(!e.trim().is_empty() && !e.chars().any(|c| c.is_control()), "unclear error {e:?}");
+    }
+    // Damage to the root tree or the commit (modes 3 to 5) is counted, never fatal, and every
+    // error it gives names the object it could not read (the tree, the commit, or whatever id
+    // the damaged bytes point at). Whether there is an error at all depends on the bytes: a
+    // damaged object can still decode as a valid tree or commit (git ids are not re-hashed).
+    if (3..=5).contains(&mode) {
+        if let Err(e) = &res {
+            panic!("mode {mode}: a damaged tree or commit failed the sweep: {e}");
+        }
+        for e in &errors {
+            assert!(names_an_object(e), "mode {mode}: error names no object id: {e}");
+        }
     }
     match res {
         Err(e) => {

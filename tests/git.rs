@@ -591,7 +591,7 @@ fn history_with_missing_tree_is_one_counted_error() {
     // The same src/ tree again under a second name: one damaged tree, reached from three commits
     // at src/ and from one at lib/.
     r.write("lib/a.py", "a = 1\n");
-    r.commit("third");
+    let c3 = r.commit("third");
     r.write("src/a.py", "a = 2\n");
     r.write("key.py", format!("token = \"{key}\"\n"));
     r.commit("fourth");
@@ -616,7 +616,7 @@ fn history_with_missing_tree_is_one_counted_error() {
     let (c, v, err) = json(r.path(), &["--history"]);
     assert!(err.contains("shallow boundary"), "{err}");
     // lib/ in the third commit still reaches the missing tree.
-    check_damage(c, &v, &err, 1, 1, &[&format!("lib/ in commit"), &format!("reading tree {sub}")]);
+    check_damage(c, &v, &err, 1, 1, &[&format!("lib/ in commit {c3}: reading tree {sub}")]);
 }
 
 #[test]

@@ -133,6 +133,40 @@ fn every_file_ends_in_exactly_one_state() {
     assert_eq!(inv["toolExecutionNotifications"].as_array().unwrap().len() as u64, errors);
 }
 
+/// A history with a damaged tree: the blobs still reachable and the tree's error add up to
+/// `files_seen` in JSON and in SARIF, and the error is SARIF's one notification.
+#[test]
+fn damaged_git_tree_counts_add_up() {
+    use crate::git::{loose, set_loose, Repo};
+    let mut rng = Rng::new(53);
+    let mut r = Repo::new();
+    r.write("app.py", format!("TOKEN = \"{}\"\n", github_token(&mut rng)));
+    r.write("logo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0");
+    r.write("src/a.py", "a = 1\n");
+    r.commit("base");
+    let sub = r.git(&["rev-parse", "HEAD:src"]);
+    set_loose(r.path(), &sub, b"garbage, not zlib");
+    r.write("src/a.py", "a = 2\n");
+    r.write("big.txt", "x".repeat(5000));
+    r.commit("second");
+    assert!(loose(r.path(), &sub).exists());
+    // app.py, src/a.py (second version) scanned; logo.png binary; big.txt too large; the tree.
+    let args = ["scan", "--history", "--max-file-size", "1000", "--format"];
+    let out = run_in(r.path(), &[&args[..], &["json"]].concat());
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let s = &json(&out)["stats"];
+    assert_eq!(check_counts(s, 5, "json"), (2, 2, 1));
+    assert!(stderr(&out).contains(&format!("reading tree {sub}")), "{}", stderr(&out));
+    let out = run_in(r.path(), &[&args[..], &["sarif"]].concat());
+    let doc = json(&out);
+    let inv = &doc["runs"][0]["invocations"][0];
+    check_counts(&inv["properties"], 5, "sarif");
+    assert_eq!(inv["executionSuccessful"], false);
+    let notes = inv["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{inv}");
+    assert!(notes[0]["message"]["text"].as_str().unwrap().contains(&sub), "{inv}");
+}
+
 #[test]
 fn same_findings_in_the_same_order_for_every_thread_count() {
     let mut rng = Rng::new(51);

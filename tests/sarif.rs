@@ -127,3 +127,37 @@ fn sarif_marks_suppressed_findings() {
     let idx = dismissed[0]["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(rules[idx]["id"], dismissed[0]["ruleId"]);
 }
+
+/// A `--history` run that met a damaged tree: still a schema-valid document, the error a
+/// notification naming the tree, `executionSuccessful` false, and the counts adding up.
+#[test]
+fn sarif_with_a_damaged_git_tree_is_valid() {
+    use crate::git::{set_loose, Repo};
+    let mut rng = Rng::new(12);
+    let key = github_token(&mut rng);
+    let mut r = Repo::new();
+    r.write("app.py", format!("TOKEN = \"{key}\"\n"));
+    r.write("src/a.py", "a = 1\n");
+    r.commit("base");
+    let sub = r.git(&["rev-parse", "HEAD:src"]);
+    set_loose(r.path(), &sub, b"garbage, not zlib");
+    let out = run_in(r.path(), &["scan", "--history", "--format", "sarif"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains(&key), "a secret leaked into SARIF");
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let schema = schema().expect("../shared/sarif/sarif-schema-2.1.0.json");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "SARIF schema errors:\n{}", errors.join("\n"));
+    let inv = &doc["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false);
+    let notes = inv["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{inv}");
+    assert_eq!(notes[0]["level"], "error");
+    assert!(notes[0]["message"]["text"].as_str().unwrap().contains(&format!("reading tree {sub}")), "{inv}");
+    let stats = &inv["properties"];
+    assert_eq!(stats["errors"], 1, "{stats}");
+    assert_eq!(stats["files_scanned"], 1, "{stats}");
+    assert_eq!(stats["files_seen"], 2, "{stats}");
+}
