@@ -737,6 +737,38 @@ fn range_and_staged_with_damaged_trees() {
 }
 
 #[test]
+fn range_with_damaged_commits() {
+    let mut rng = Rng::new(69);
+    let (k1, k2) = (github_token(&mut rng), github_token(&mut rng));
+    let mut r = Repo::new();
+    r.write("README.md", "hello\n");
+    let base = r.commit("base");
+    r.write("x.py", format!("token = \"{k1}\"\n"));
+    let c1 = r.commit("add x");
+    r.write("y.py", format!("token = \"{k2}\"\n"));
+    let c2 = r.commit("add y");
+    let good = std::fs::read(loose(r.path(), &base)).unwrap();
+    // Behind the range's start: counted, and what the range adds is still reported.
+    set_loose(r.path(), &base, b"garbage, not zlib");
+    let (c, v, err) = json(r.path(), &["--range", &format!("{c1}..HEAD")]);
+    check_damage(c, &v, &err, 1, 1, &[&format!("commit {base}: reading commit {base}")]);
+    assert!(!err.contains("shallow"), "{err}");
+    assert_eq!(found(&v).into_iter().map(|f| (f.2, f.3)).collect::<Vec<_>>(), vec![(k2.clone(), Some(c2.clone()))]);
+    set_loose(r.path(), &base, &good);
+    // Inside the range: counted once; the next commit, with no parent to compare with, reports
+    // everything it holds as added (k1 again, at c2, rather than lost).
+    set_loose(r.path(), &c1, &loose_bytes("commit", b"tree nothex\n"));
+    let (c, v, err) = json(r.path(), &["--range", &format!("{base}..HEAD")]);
+    check_damage(c, &v, &err, 1, 1, &[&format!("commit {c1}: decoding commit {c1}")]);
+    assert!(!err.contains("shallow"), "{err}");
+    let mut got: Vec<(String, Option<String>)> = found(&v).into_iter().map(|f| (f.2, f.3)).collect();
+    got.sort();
+    let mut want = vec![(k1, Some(c2.clone())), (k2, Some(c2))];
+    want.sort();
+    assert_eq!(got, want, "{v}");
+}
+
+#[test]
 fn history_with_damaged_pack() {
     let mut rng = Rng::new(62);
     let (k1, k2) = (github_token(&mut rng), github_token(&mut rng));
