@@ -211,6 +211,9 @@ impl Scope {
 /// The compiled, costly part of a rule.
 #[derive(Debug)]
 pub struct Compiled {
+    /// The rule's regex. For a rule with a `hint` it has no lazy DFA: it runs only on the few
+    /// windows the hint lets through, where the backtracker finds the match without building
+    /// DFA states (see `long_regex` for long windows).
     pub regex: Regex,
     /// Capture group index of `secret`, if the regex has one.
     pub secret_group: Option<usize>,
@@ -221,8 +224,39 @@ pub struct Compiled {
     /// Per keyword byte, how far a match reaches before and after it (see `scan::reach`); None
     /// falls back to `max_len` on both sides.
     pub reach: Option<crate::scan::reach::Reach>,
+    /// A looser regex that must match in a window before `regex` runs there (see `scan::hint`);
+    /// None for rules whose regex is cheap enough on its own.
+    pub hint: Option<crate::scan::hint::Hint>,
+    /// For a rule with a hint: its pattern, and the same regex with a lazy DFA, compiled the first
+    /// time a window longer than `LONG_WINDOW` gets past the hint (minified files). Without a
+    /// DFA the capture engines cost window length times pattern size, which on a 1 MB line of
+    /// dense hits would be quadratic in practice.
+    pattern: Option<Box<str>>,
+    long: OnceLock<Result<Regex, String>>,
     pub allow: Vec<Regex>,
     pub allow_line: Vec<Regex>,
+}
+
+/// Windows longer than this search with a hinted rule's lazy-DFA regex (`Compiled::long_regex`).
+/// A line or two of source is under 1 KB; the bounded backtracker handles a 2,000-state pattern
+/// on windows up to ~1 KB within its default 256 KB visited set.
+pub const LONG_WINDOW: usize = 4 << 10;
+
+impl Compiled {
+    /// The regex for a window of `len` bytes, and whether it is the long-window one.
+    pub fn regex_for(&self, len: usize) -> (&Regex, bool) {
+        match &self.pattern {
+            Some(p) if len > LONG_WINDOW => {
+                match self.long.get_or_init(|| compile_hir(&parse_hir(p)?, true)) {
+                    Ok(re) => (re, true),
+                    // It compiled once without a DFA; failing with one (a size limit) leaves the
+                    // DFA-less engine, which is slower on this window but finds the same.
+                    Err(_) => (&self.regex, false),
+                }
+            }
+            _ => (&self.regex, false),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -265,28 +299,37 @@ fn regex_syntax_config() -> syntax::Config {
     syntax::Config::new().unicode(false).utf8(false).multi_line(true).crlf(true)
 }
 
+/// Engine settings for every rule regex.
+fn regex_config() -> regex_automata::meta::Config {
+    Regex::config()
+        .utf8_empty(false)
+        // 10 MiB per rule is far more than any sane rule needs; it stops a pathological
+        // custom rule from eating memory.
+        .nfa_size_limit(Some(10 * (1 << 20)))
+        .hybrid_cache_capacity(2 * (1 << 20))
+        // The one-pass DFA only serves anchored capture searches on a span the lazy DFA
+        // already found; the bounded backtracker does that as well on our short matches,
+        // and the one-pass tables were 19 MB of the 83 MB all built-in rules took.
+        .onepass(false)
+        // A regex only runs on a window around a keyword hit that its match must contain,
+        // so a prefilter of its own (Teddy/Aho-Corasick over its prefix literals, often
+        // dozens under (?i)) has little left to skip: 3.2 MB over all built-in rules.
+        .auto_prefilter(false)
+}
+
 /// Compiles a pattern in the rule dialect (bytes, ASCII classes, multi-line, CRLF-aware).
 pub fn compile_regex(pattern: &str) -> Result<Regex, String> {
-    Regex::builder()
-        .syntax(regex_syntax_config())
-        .configure(
-            Regex::config()
-                .utf8_empty(false)
-                // 10 MiB per rule is far more than any sane rule needs; it stops a pathological
-                // custom rule from eating memory.
-                .nfa_size_limit(Some(10 * (1 << 20)))
-                .hybrid_cache_capacity(2 * (1 << 20))
-                // The one-pass DFA only serves anchored capture searches on a span the lazy DFA
-                // already found; the bounded backtracker does that as well on our short matches,
-                // and the one-pass tables were 19 MB of the 83 MB all built-in rules took.
-                .onepass(false)
-                // A regex only runs on a window around a keyword hit that its match must contain,
-                // so a prefilter of its own (Teddy/Aho-Corasick over its prefix literals, often
-                // dozens under (?i)) has little left to skip: 3.2 MB over all built-in rules.
-                .auto_prefilter(false),
-        )
-        .build(pattern)
-        .map_err(|e| e.to_string())
+    Regex::builder().syntax(regex_syntax_config()).configure(regex_config()).build(pattern).map_err(|e| e.to_string())
+}
+
+/// Compiles a pattern already parsed by `parse_hir` (a rule's regex is parsed once for its
+/// length bounds, its reach, its looser form and the engine).
+/// Without `dfa` the regex has only the capture engines (PikeVM, bounded backtracker) and no
+/// reverse NFA: on the 1.19 GB tree, dropping the lazy DFAs of the 516 rules with a hint cut peak
+/// memory from 99.5 to 80.7 MB at `-j 2` and CPU time by a fifth (their DFA states were built
+/// again and again for the few windows that reach them).
+fn compile_hir(hir: &regex_syntax::hir::Hir, dfa: bool) -> Result<Regex, String> {
+    Regex::builder().configure(regex_config().hybrid(dfa).dfa(dfa)).build_from_hir(hir).map_err(|e| e.to_string())
 }
 
 /// Parses a pattern in the rule dialect into its HIR, with the same flags as `compile_regex`.
@@ -533,7 +576,8 @@ impl Rule {
             }
             None => return Err("regex has no maximum match length: replace *, + and {n,} with bounded repeats".into()),
         };
-        let regex = compile_regex(&self.regex_src).map_err(|e| format!("regex: {e}"))?;
+        let hint = crate::scan::hint::Hint::for_pattern(&hir).map_err(|e| format!("regex (loosened): {e}"))?;
+        let regex = compile_hir(&hir, hint.is_none()).map_err(|e| format!("regex: {e}"))?;
         let gi = regex.group_info();
         let secret_group = gi.to_index(regex_automata::PatternID::ZERO, "secret");
         let key_group = gi.to_index(regex_automata::PatternID::ZERO, "key");
@@ -549,7 +593,19 @@ impl Rule {
             allow_line.push(compile_regex(a).map_err(|e| format!("allow_line {a:?}: {e}"))?);
         }
         let reach = crate::scan::reach::Reach::from_hir(&hir);
-        Ok(Compiled { regex, secret_group, key_group, max_len, reach, allow, allow_line })
+        let pattern = hint.as_ref().map(|_| self.regex_src.clone().into_boxed_str());
+        Ok(Compiled {
+            regex,
+            secret_group,
+            key_group,
+            max_len,
+            reach,
+            hint,
+            pattern,
+            long: OnceLock::new(),
+            allow,
+            allow_line,
+        })
     }
 
     /// Whether this is a file rule (matched by name and magic, not by a regex).

@@ -9,6 +9,7 @@ pub mod checksum;
 pub mod confirm;
 pub mod entropy;
 pub mod filter;
+pub mod hint;
 pub mod memo;
 pub mod placeholder;
 pub mod prefilter;
