@@ -9,7 +9,7 @@
 //! of its line-aligned pieces put together. The memo cuts each blob into content-defined,
 //! line-aligned chunks (~0.5 KB) and remembers, per chunk fingerprint, the chunk's hits (keyword
 //! and offset). A chunk met again, in any blob, replays its hits instead of running the automaton:
-//! the same hits in the same order, so the rest of the pipeline (confirm windows over the whole
+//! the same hits (each rule sorts its own), so the rest of the pipeline (confirm windows over the whole
 //! blob, filters) sees exactly what a full pass would give it.
 //!
 //! Chunk boundaries are content-defined (a line ends a chunk when a cheap hash of its last bytes
