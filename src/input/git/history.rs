@@ -394,7 +394,7 @@ pub fn scan(
     for idx in packs {
         sweep.pack(&idx, hash, threads);
     }
-    let repo = super::open(&git_dir)?;
+    let repo = super::open(&git_dir, opts)?;
     if timing {
         eprintln!(
             "residue: timing: packs decoded and scanned at {:.2}s; keyword pass replayed {} and searched {} bytes",

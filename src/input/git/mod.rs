@@ -130,19 +130,36 @@ impl<T, E: std::error::Error + Send + Sync + 'static> Ctx<T> for Result<T, E> {
 /// Runs one git scan, feeding findings, errors and counters into `out`.
 pub fn run(target: &GitTarget, opts: &GitOptions, scanner: &Scanner, out: &Collected) -> Result<GitSummary, GitError> {
     match target {
-        GitTarget::Staged { repo } => staged::scan(&open(repo)?, opts, scanner, out),
-        GitTarget::History { repo, all_objects } => history::scan(open(repo)?, *all_objects, opts, scanner, out),
-        GitTarget::Range { repo, from, to } => range::scan(&open(repo)?, from, to, opts, scanner, out),
+        GitTarget::Staged { repo } => staged::scan(&open(repo, opts)?, opts, scanner, out),
+        GitTarget::History { repo, all_objects } => history::scan(open(repo, opts)?, *all_objects, opts, scanner, out),
+        GitTarget::Range { repo, from, to } => range::scan(&open(repo, opts)?, from, to, opts, scanner, out),
     }
 }
 
+/// Least allocation limit for one decoded object (see `open`): trees, commits and delta bases of
+/// blobs under `--max-file-size` can be larger than the blob limit itself.
+const MIN_ALLOC_LIMIT: u64 = 64 << 20;
+
 /// Opens the repository at or above `path` (work tree or bare).
-pub fn open(path: &Path) -> Result<gix::Repository, GitError> {
+///
+/// A damaged pack entry can declare any size, and gix allocates (and zeroes) what an entry
+/// declares before inflating it: a fuzzed pack whose delta base claimed gigabytes took a 4 GB
+/// peak. gix's per-object allocation limit is set to the larger of `--max-file-size` and 64 MiB,
+/// so such an object is an error (counted, naming the blob) instead; with no size limit there is
+/// no allocation limit either.
+pub fn open(path: &Path, opts: &GitOptions) -> Result<gix::Repository, GitError> {
     if !path.exists() {
         return Err(GitError::Usage(format!("{}: no such file or directory", path.display())));
     }
-    let mut repo = gix::discover(path)
-        .map_err(|e| GitError::NotARepository { path: path.display().to_string(), source: Box::new(e) })?;
+    let mut trust: gix::sec::trust::Mapping<gix::open::Options> = Default::default();
+    if opts.max_file_size > 0 {
+        let limit = format!("gitoxide.objects.allocLimit={}", opts.max_file_size.max(MIN_ALLOC_LIMIT));
+        trust.full = trust.full.config_overrides([limit.clone()]);
+        trust.reduced = trust.reduced.config_overrides([limit]);
+    }
+    let mut repo: gix::Repository = gix::ThreadSafeRepository::discover_opts(path, Default::default(), trust)
+        .map_err(|e| GitError::NotARepository { path: path.display().to_string(), source: Box::new(e) })?
+        .into();
     // Decoded-object cache for trees and delta bases: commit and tree walks revisit the same
     // small objects thousands of times; 32 MiB holds the working set of a 25k-commit history.
     repo.object_cache_size_if_unset(32 << 20);
