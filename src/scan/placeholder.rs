@@ -119,7 +119,26 @@ fn low_variety(b: &[u8]) -> bool {
     }
     // A run of 6 ascending characters (abcdef, 123456) is a human pattern: in random base62 it
     // occurs about once in 10^9 positions.
-    best >= 6 || (best * 2 >= b.len() && best >= 4)
+    best >= 6 || (best * 2 >= b.len() && best >= 4) || all_in_runs(b)
+}
+
+/// Whether every character is in an ascending run of 3 or more (`AbCeFG123` lowercased: abc, efg,
+/// 123): a value typed along the alphabet and the number row. In eight random base36 characters
+/// at least six would each have to follow their predecessor (runs of 3+ leave at most two run
+/// starts): odds of about 36^-6 per arrangement.
+fn all_in_runs(b: &[u8]) -> bool {
+    let mut run = 1;
+    for i in 1..=b.len() {
+        if i < b.len() && b[i] == b[i - 1].wrapping_add(1) {
+            run += 1;
+            continue;
+        }
+        if run < 3 {
+            return false;
+        }
+        run = 1;
+    }
+    true
 }
 
 #[cfg(test)]
@@ -142,6 +161,8 @@ mod tests {
             "$TOKEN",
             "abcdefghijklmnop",
             "1234567890123",
+            "AbCeFG123",
+            "abc123xyz789",
             "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         ] {
             assert!(p(s.as_bytes()).is_some(), "{s}");
@@ -156,6 +177,8 @@ mod tests {
             "Tr0ub4dor&3x",
             "-----BEGIN TEST KEY-----",
             "a8Kmockz9Qyourp2",
+            "abc7Qx9Lm2",
+            "Xk3abcQ9z8Wm",
         ] {
             assert!(p(s.as_bytes()).is_none(), "{s}");
         }

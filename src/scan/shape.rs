@@ -18,6 +18,11 @@
 //! - `number`: digits with `.`, `-`, `_`, `:` (versions, dates, ports).
 //! - `weak`: too little randomness for its alphabet: hex needs 16+ chars and 3.0 bits/byte; values
 //!   under 12 chars need letters plus a digit or symbol and 2.5 bits, longer ones 2 classes and 3.0 bits.
+//! - `not-basic-auth`: anything but base64 of `user:password` (HTTP Basic credentials) whose
+//!   password has 6+ characters and is neither `weak` nor a placeholder. For rules whose name
+//!   alone (`user_auth`, `basicAuth`) does not say the value is a credential.
+
+use base64::Engine;
 
 use super::entropy::shannon;
 
@@ -31,11 +36,12 @@ pub enum Shape {
     Number,
     Weak,
     NonSecretKey,
+    NotBasicAuth,
 }
 
 impl Shape {
     pub const NAMES: &'static [&'static str] =
-        &["identifier", "code", "uuid", "hash", "path", "number", "weak", "non-secret-key"];
+        &["identifier", "code", "uuid", "hash", "path", "number", "weak", "non-secret-key", "not-basic-auth"];
 
     pub fn parse(s: &str) -> Option<Shape> {
         Some(match s {
@@ -47,6 +53,7 @@ impl Shape {
             "number" => Shape::Number,
             "weak" => Shape::Weak,
             "non-secret-key" => Shape::NonSecretKey,
+            "not-basic-auth" => Shape::NotBasicAuth,
             _ => return None,
         })
     }
@@ -65,6 +72,7 @@ impl Shape {
             Shape::Number => is_number(value),
             Shape::Weak => is_weak(value),
             Shape::NonSecretKey => is_non_secret_key(key),
+            Shape::NotBasicAuth => !is_basic_auth(value),
         }
     }
 }
@@ -126,8 +134,70 @@ fn word_like(v: &[u8]) -> bool {
         words.push(cur);
     }
     let letters: usize = words.iter().sum();
-    words.len() >= 2 && letters * 10 >= v.len() * 7 && letters >= 4 * words.len()
+    if !(words.len() >= 2 && letters * 10 >= v.len() * 7 && letters >= 4 * words.len()) {
+        return false;
+    }
+    // Lowercase letters split by digits are words only if their letter pairs are: random base36
+    // with few digits also splits into long runs (`qy8bucilotkgpowuolalnfug6y`: qy, bucilotkg...).
+    let lower_digits = !v.iter().any(|b| b.is_ascii_uppercase()) && v.iter().any(|b| b.is_ascii_digit());
+    !lower_digits || plausible_pairs(v)
 }
+
+/// Whether the letter pairs inside `v`'s letter runs are, on average, at least about as likely in
+/// identifier words as in random letters: mean of `BIGRAM_LLR` (log2 of P(pair in identifier
+/// words) / P(pair in random letters), in tenths of a bit) at least -0.25 bits. Of random
+/// lowercase strings with 1-3 digits that `word_like` accepts by word length alone, 98.9% with
+/// 20-30 letter pairs fall below; of 3,080 lowercase identifiers with digits taken from the noise
+/// corpus (`symbol2number`, `ipv4address`, `oauth2client`), 10 do, all of them snake_case or dotted
+/// (caught by the other shapes) or binary junk (`kakqk96rlme`).
+fn plausible_pairs(v: &[u8]) -> bool {
+    let (mut sum, mut n) = (0i64, 0i64);
+    for w in v.windows(2) {
+        let (a, b) = (w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase());
+        if a.is_ascii_lowercase() && b.is_ascii_lowercase() {
+            sum += i64::from(BIGRAM_LLR[usize::from(a - b'a')][usize::from(b - b'a')]);
+            n += 1;
+        }
+    }
+    // Fewer than 20 pairs (values under about 24 characters) keep the word-length verdict: the
+    // mean of a few pairs is noisy (1.3% of real names with 4-10 pairs score below, none of 737
+    // with 20-30), and the short lowercase values under token names in the peer vectors are
+    // public IDs (20-character Looker client IDs, 15-character Dropbox app keys).
+    n < 20 || sum * 4 >= -10 * n
+}
+
+/// Letter pairs in identifier words against random letters: log2(P(ab in words) / (1/676)) in
+/// tenths of a bit, row = first letter. Made by scripts/bigram-table.py from the identifiers of the
+/// Python 3.11 standard library and the crates in the cargo registry.
+#[rustfmt::skip]
+const BIGRAM_LLR: [[i8; 26]; 26] = [
+    [6, 17, 19, 17, -9, -5, 8, -21, 8, -39, -5, 25, 15, 24, -26, 13, -39, 27, 19, 30, 0, -6, -12, -4, -4, -21],
+    [11, -3, -2, -12, 5, -14, -32, -36, 8, -18, -42, 14, -24, -28, 2, -21, -51, -1, -1, -19, 3, -43, -38, -39, -11, -41],
+    [20, -12, 2, -4, 16, -9, -7, 17, 5, -39, 13, 8, -8, -14, 25, -8, -32, 7, 4, 15, 1, -15, -30, -33, -13, -47],
+    [10, -9, -5, 6, 27, -4, -17, -28, 20, -34, -39, -2, -17, -18, 7, -15, -30, 4, 4, -7, -3, -22, -23, -33, -24, -46],
+    [18, -2, 21, 28, 10, 13, 3, -17, -2, -36, -19, 18, 12, 29, -8, 8, -3, 34, 30, 26, -12, 5, -2, 14, -8, -29],
+    [4, -12, -5, -2, 6, 12, -17, -37, 16, -55, -37, 3, -18, -21, 10, -13, -53, 1, 0, -6, -4, -41, -35, -41, -22, -57],
+    [-3, -28, -19, -24, 20, -26, -16, -1, 3, -53, -39, -6, -17, -4, -7, -19, -51, 6, 2, -16, -7, -31, -37, -45, -39, -47],
+    [13, -30, -26, -17, 13, -28, -35, -29, 8, -59, -32, -19, -18, -27, 8, -29, -57, -7, -16, -6, -12, -42, -27, -62, -21, -45],
+    [8, 4, 17, 15, 7, 8, 13, -36, -23, -26, -24, 16, 14, 38, 23, 4, -37, 8, 21, 23, -30, 4, -20, -10, -55, 7],
+    [-23, -59, -40, -53, -17, -53, -62, -55, -28, -75, -25, -52, -53, -59, -20, -49, -85, -57, -30, -49, -21, -75, -62, -59, -65, -69],
+    [-11, -27, -21, -18, 9, -29, -28, -26, -2, -55, -48, -15, -34, -22, -22, -25, -48, -21, -4, -20, -25, -38, -32, -69, -32, -69],
+    [19, -20, -11, 3, 28, -14, -25, -31, 25, -46, -14, 17, -15, -18, 19, -10, -45, -19, 3, 5, 0, -21, -31, -47, 10, -47],
+    [22, -4, -20, -14, 22, -24, -34, -40, 13, -57, -25, -13, -3, -17, 10, 12, -52, -23, 2, -11, -1, -37, -40, -41, -24, -62],
+    [17, -18, 15, 20, 21, 7, 26, -20, 12, -32, -5, -6, -14, -3, 16, -7, -33, -13, 18, 26, 0, -6, -21, -35, -19, -39],
+    [-8, -2, 18, 10, -21, -1, -1, -24, -5, -31, -8, 14, 13, 30, 8, 13, -46, 24, 12, 11, 14, -1, 7, -15, -30, -40],
+    [18, -23, -7, -15, 19, -16, -22, -5, 7, -59, -29, 10, -20, -23, 13, 8, -32, 18, 2, 7, -1, -30, -24, -37, -10, -62],
+    [-39, -49, -40, -41, -45, -53, -57, -55, -46, -69, -75, -35, -51, -46, -57, -48, -36, -30, -31, -44, 3, -69, -53, -85, -65, -62],
+    [24, -12, 6, 4, 34, -9, -2, -28, 23, -43, -6, -4, 5, -1, 21, -3, -33, 7, 17, 13, 1, -9, -18, -30, -2, -43],
+    [8, -17, 11, -12, 28, -16, -10, 11, 23, -46, -4, -1, -6, -12, 7, 11, -22, -7, 13, 30, 13, -22, -12, -33, -2, -26],
+    [23, -11, 5, -6, 31, -5, -23, 15, 30, -48, -25, 4, -4, -11, 17, -1, -33, 22, 15, 8, 5, -18, -15, -14, 7, -25],
+    [-3, 4, -3, -11, 0, -5, -13, -41, -2, -51, -34, 9, 4, 20, -19, 5, -59, 11, 12, 12, -30, -33, -42, -25, -51, -38],
+    [6, -32, -25, -32, 17, -25, -37, -40, 3, -69, -55, -26, -19, -30, -15, -26, -44, -26, -16, -23, -45, -34, -36, -52, -51, -49],
+    [4, -33, -21, -23, -2, -28, -45, -17, 1, -59, -44, -24, -31, -9, -9, -26, -59, -8, -7, -23, -38, -53, -33, -32, -55, -59],
+    [-16, -29, -12, -23, -8, -14, -45, -33, -12, -65, -49, -28, -26, -34, -26, -6, -49, -27, -21, 0, -38, -41, -44, -13, -28, -57],
+    [-21, -30, -24, -31, -18, -33, -38, -51, -19, -62, -59, -19, -16, -11, -27, 0, -75, -25, -5, -10, -42, -34, -36, -47, -18, -31],
+    [-12, -43, -39, -44, 5, -44, -51, -48, -16, -85, -65, -46, -49, -62, -25, -46, -51, -52, -39, -47, -49, -69, -57, -65, -44, -17],
+];
 
 /// Suffixes (after `_`, `-`, `.` or a camelCase boundary, or the whole key) that name metadata.
 const NON_SECRET_SUFFIXES: &[&str] = &[
@@ -172,6 +242,9 @@ const NON_SECRET_SUFFIXES: &[&str] = &[
     "mode",
     "scope",
     "scopes",
+    // A plural names where secrets are kept (`keyVaultToStoreSecrets: cmp2-qat-...`, `secrets:` in
+    // a CI file), not one secret.
+    "secrets",
     "arn",
     "location",
     "provider",
@@ -362,6 +435,27 @@ fn is_path(v: &[u8]) -> bool {
     .any(|e| lower.ends_with(e.as_bytes()))
 }
 
+/// Base64 of `user:password`: the user 1-64 printable ASCII bytes without a space, the password
+/// 6+ bytes without control bytes, at least 4 in 5 of them printable ASCII (a few UTF-8 bytes are
+/// allowed), and neither `weak` nor a placeholder. Random base64 decodes to that shape rarely: the
+/// bytes before the first `:` are all printable ASCII with odds 94/256 each, and the password
+/// holds no control byte (33 of 256 values) over 20 bytes with odds of about 6%.
+fn is_basic_auth(v: &[u8]) -> bool {
+    let body: Vec<u8> = v.iter().copied().take_while(|&b| b != b'=').collect();
+    let Ok(d) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(&body) else { return false };
+    let Some(colon) = d.iter().position(|&b| b == b':') else { return false };
+    let (user, pass) = (&d[..colon], &d[colon + 1..]);
+    let printable = |b: &u8| (0x21..=0x7e).contains(b);
+    if user.is_empty() || user.len() > 64 || !user.iter().all(printable) || pass.len() < 6 {
+        return false;
+    }
+    if pass.iter().any(|&b| b < 0x20 || b == 0x7f) || pass.iter().filter(|b| printable(b)).count() * 5 < pass.len() * 4
+    {
+        return false;
+    }
+    !is_weak(pass) && super::placeholder::placeholder_reason(pass).is_none()
+}
+
 fn classes_of(v: &[u8]) -> (bool, bool, bool, bool) {
     (
         v.iter().any(|b| b.is_ascii_lowercase()),
@@ -457,5 +551,66 @@ mod tests {
         assert!(!Shape::Weak.matches(b"super$ecret", b""));
         assert!(Shape::Weak.matches(b"FooBarBaz", b""));
         assert!(!Shape::Weak.matches(b"wJalrXUtnFEMIK7MDENGbPxRfiCYzq3Pk8Nf2a", b""));
+    }
+
+    #[test]
+    fn identifiers_with_digits_against_random_base36() {
+        // Names from real code: lowercase words joined by digits, snake_case, camelCase.
+        for v in [
+            "symbol2number",
+            "ipv4address",
+            "oauth2client",
+            "x509certificate",
+            "utf8encode",
+            "python3config",
+            "s3bucketname",
+            "http2server",
+            "read4bytes",
+            "tokens2json",
+            "go1compat",
+            "amd64linux",
+            "WIN32_ERROR",
+            "_bindgen_ty_3",
+            "getAccessTokenForUser",
+            "OAuth2ClientAuth",
+            "X509CertificateTemplatePrivateKeyFlag",
+        ] {
+            assert!(Shape::Identifier.matches(v.as_bytes(), b""), "{v}");
+        }
+        // Random lowercase base36 with few digits: long letter runs, implausible letter pairs.
+        for v in ["qy8bucilotkgpowuolalnfug6y", "rwkzpqmnbv4tlxhgydfcsj7eoqa", "ni0o6x46zceprvuqrt56kjk9"] {
+            assert!(!Shape::Identifier.matches(v.as_bytes(), b""), "{v}");
+        }
+        // Under 20 letter pairs the word-length verdict stands (a 20-character Looker client ID).
+        assert!(Shape::Identifier.matches(b"lpjcpgbuiynv28tvamhk", b""));
+        // 200 seeded random strings of 30 lowercase letters with two digits inside: by word length
+        // alone every one reads as words; the letter pairs give nearly all of them away.
+        let mut rng = crate::testkit::Rng::new(26);
+        let passed = (0..200)
+            .filter(|_| {
+                let mut v = rng.string(b"abcdefghijklmnopqrstuvwxyz", 30).into_bytes();
+                for _ in 0..2 {
+                    let at = 1 + rng.below(29);
+                    v[at] = b'0' + rng.below(10) as u8;
+                }
+                Shape::Identifier.matches(&v, b"")
+            })
+            .count();
+        assert!(passed <= 10, "{passed} of 200 random lowercase base36 strings read as identifiers");
+    }
+
+    #[test]
+    fn basic_auth() {
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let not = |s: &str| Shape::NotBasicAuth.matches(s.as_bytes(), b"");
+        assert!(!not(&b64("johndoe:d0694b1b-c171-4886-932a-02e09d5cb067")));
+        assert!(!not(&b64("deploy:Zr4!tQ9w#Lp2")));
+        assert!(!not(b64("deploy:Zr4!tQ9w#Lp2").trim_end_matches('=')));
+        assert!(not(&b64("admin:admin")), "weak");
+        assert!(not(&b64("user:password")), "placeholder word and weak");
+        assert!(not(&b64("no colon in this text at all")));
+        assert!(not(&b64(":Zr4!tQ9w#Lp2")), "no user");
+        assert!(not("k3Jd9Lq2Xv8Rm4Tz7Wp1Nc6B"), "random base64 decodes to binary");
+        assert!(not("not base64!"));
     }
 }
