@@ -68,7 +68,7 @@ pub const STATE_BUDGET: usize = 4 << 20;
 
 /// Recounts the caches of the rules in `touched` and, when the thread's total passes
 /// `STATE_BUDGET`, drops caches until half of it is left. `total` is the thread's running count.
-pub fn trim(states: &mut [Option<RuleState>], touched: &[usize], total: &mut usize) {
+pub fn trim(states: &mut [Option<Box<RuleState>>], touched: &[usize], total: &mut usize) {
     for &ri in touched {
         if let Some(st) = &mut states[ri] {
             let m = st.cache.memory_usage()

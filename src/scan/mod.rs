@@ -58,7 +58,10 @@ pub struct Scratch {
     touched: Vec<usize>,
     /// Per rule: 0 = scope not yet evaluated for this blob, 1 = applies, 2 = does not.
     scope: Vec<u8>,
-    states: Vec<Option<RuleState>>,
+    /// Boxed: a rule's state (caches and captures for its engines) is 3,264 bytes, and a scratch
+    /// holds a slot for every rule, most never used; unboxed, the slots of 793 rules wrote 2.6 MB
+    /// per scratch at start-up (one-file scan: 3,750 page faults and 16.3 ms, boxed 1,905 and 13.0).
+    states: Vec<Option<Box<RuleState>>>,
     /// Memory held by `states`, kept under `confirm::STATE_BUDGET`.
     state_mem: usize,
     raw: Vec<RawMatch>,
@@ -283,7 +286,7 @@ impl<'r> Scanner<'r> {
                     continue;
                 }
             };
-            let st = s.states[ri].get_or_insert_with(|| RuleState::new(&c.regex));
+            let st = s.states[ri].get_or_insert_with(|| Box::new(RuleState::new(&c.regex)));
             s.raw.clear();
             if self.opts.prefilter {
                 hits.sort_unstable();
