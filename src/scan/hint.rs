@@ -2,14 +2,14 @@
 //! its long bounded repeats made unbounded (`[^\n]{0,200}` becomes `[^\n]*`) and its captures
 //! dropped. Every match of the rule's regex is also a match of this looser regex, on the same
 //! haystack with the same neighbours, so a window where the looser regex finds nothing holds no
-//! match and is skipped; where it finds something, the rule's own regex runs as before. Results
-//! are identical by construction.
+//! match and is skipped; where it finds something, the rule's own regex runs there (one with no
+//! lazy DFA of its own: `rules::rule::Compiled::regex`). Results are identical by construction.
 //!
 //! Why: a lazy DFA has to count a bounded repeat, so `^[^"\n]{0,200}?…` needs a state per count
 //! and per combination with the rest of the pattern. On a 1.19 GB source tree the line-context
 //! rules (assistant chatter, logging calls) filled their 2 MB lazy-DFA caches again and again and
 //! determinization was ~36% of all instructions; their looser forms have a few dozen states and
-//! rarely match (PRM0022: 3,473 windows, 0 matches).
+//! rarely match (PRM0022: 3,473 keyword hits on that tree, 0 matches).
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::Input;
@@ -28,7 +28,7 @@ const MIN_WEIGHT: u64 = 100;
 
 /// A rule's looser regex, compiled to a forward lazy DFA only: it answers "is there a match in
 /// this window" and never where, so it needs no reverse automaton, no capture engine and no
-/// capture slots (half the memory of a full regex engine for the same pattern).
+/// capture slots (and, its repeats unbounded, a small NFA).
 #[derive(Debug)]
 pub struct Hint {
     dfa: DFA,
