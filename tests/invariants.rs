@@ -63,7 +63,22 @@ fn fuzz_replay_report_write() {
 
 #[test]
 fn fuzz_replay_git_objects() {
+    let before = peak_rss_kib();
     replay("git_objects", fuzz_checks::git_objects);
+    // No runaway allocation either: `pack-delta-base-declares-gigabytes` made gix zero a 4 GB
+    // buffer (the peak went from ~50 MB to 4 GB) until the repository was opened with gix's
+    // per-object allocation limit. Other tests run beside this one, so only a jump this large
+    // says anything.
+    if let (Some(b), Some(a)) = (before, peak_rss_kib()) {
+        assert!(a.saturating_sub(b) < 1 << 20, "git_objects replay raised the peak RSS from {b} KiB to {a} KiB");
+    }
+}
+
+/// This process's peak resident memory so far (Linux `VmHWM`), in KiB; None elsewhere.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// A tree with one file of every kind; returns (dir, number of non-directory entries).
