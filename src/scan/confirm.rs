@@ -55,6 +55,17 @@ impl RuleState {
             counted: 0,
         }
     }
+
+    /// The regex for a window of `len` bytes (`Compiled::regex_for`) with its cache and captures.
+    fn engine<'a>(&'a mut self, c: &'a Compiled, len: usize) -> (&'a Regex, &'a mut Cache, &'a mut Captures) {
+        let (re, long) = c.regex_for(len);
+        if long {
+            let (cache, caps) = self.long.get_or_insert_with(|| (re.create_cache(), re.create_captures()));
+            (re, cache, caps)
+        } else {
+            (re, &mut self.cache, &mut self.caps)
+        }
+    }
 }
 
 /// Regex cache memory one thread may keep between blobs. Each rule's cache (lazy DFA states,
@@ -142,13 +153,7 @@ fn search_window(
     st: &mut RuleState,
     out: &mut Vec<RawMatch>,
 ) {
-    let (re, long) = c.regex_for(we - ws);
-    let (cache, caps) = if long {
-        let (cache, caps) = st.long.get_or_insert_with(|| (re.create_cache(), re.create_captures()));
-        (cache, caps)
-    } else {
-        (&mut st.cache, &mut st.caps)
-    };
+    let (re, cache, caps) = st.engine(c, we - ws);
     let mut pos = ws;
     while pos < we {
         let input = Input::new(hay).span(pos..we);
@@ -184,13 +189,7 @@ pub fn confirm_whole(
     st: &mut RuleState,
     out: &mut Vec<RawMatch>,
 ) {
-    let (re, long) = c.regex_for(hay.len());
-    let (cache, caps) = if long {
-        let (cache, caps) = st.long.get_or_insert_with(|| (re.create_cache(), re.create_captures()));
-        (cache, caps)
-    } else {
-        (&mut st.cache, &mut st.caps)
-    };
+    let (re, cache, caps) = st.engine(c, hay.len());
     let mut pos = 0;
     while pos < hay.len() {
         let input = Input::new(hay).span(pos..hay.len());
