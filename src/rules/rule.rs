@@ -213,7 +213,7 @@ impl Scope {
 pub struct Compiled {
     /// The rule's regex. For a rule with a `hint` it has no lazy DFA: it runs only on the few
     /// windows the hint lets through, where the backtracker finds the match without building
-    /// DFA states (see `long_regex` for long windows).
+    /// DFA states (`regex_for` picks a DFA version for long windows).
     pub regex: Regex,
     /// Capture group index of `secret`, if the regex has one.
     pub secret_group: Option<usize>,
@@ -237,9 +237,11 @@ pub struct Compiled {
     pub allow_line: Vec<Regex>,
 }
 
-/// Windows longer than this search with a hinted rule's lazy-DFA regex (`Compiled::long_regex`).
-/// A line or two of source is under 1 KB; the bounded backtracker handles a 2,000-state pattern
-/// on windows up to ~1 KB within its default 256 KB visited set.
+/// Windows longer than this search with a hinted rule's lazy-DFA regex (`Compiled::regex_for`).
+/// A line or two of source is under 1 KB, where the bounded backtracker runs a 2,000-state pattern
+/// within its default 256 KB visited set; from there to 4 KiB the PikeVM takes over (300 lines of
+/// 3 KB, each window passing LOG0001's hint: 20 ms in all), and 1 KiB instead of 4 KiB made no
+/// difference on the 1.19 GB tree.
 pub const LONG_WINDOW: usize = 4 << 10;
 
 impl Compiled {
@@ -299,13 +301,16 @@ fn regex_syntax_config() -> syntax::Config {
     syntax::Config::new().unicode(false).utf8(false).multi_line(true).crlf(true)
 }
 
+/// Largest NFA one rule's regex (or its hint, `scan::hint`) may compile to.
+pub(crate) const NFA_SIZE_LIMIT: usize = 10 << 20;
+
 /// Engine settings for every rule regex.
 fn regex_config() -> regex_automata::meta::Config {
     Regex::config()
         .utf8_empty(false)
         // 10 MiB per rule is far more than any sane rule needs; it stops a pathological
         // custom rule from eating memory.
-        .nfa_size_limit(Some(10 * (1 << 20)))
+        .nfa_size_limit(Some(NFA_SIZE_LIMIT))
         .hybrid_cache_capacity(2 * (1 << 20))
         // The one-pass DFA only serves anchored capture searches on a span the lazy DFA
         // already found; the bounded backtracker does that as well on our short matches,
@@ -324,6 +329,7 @@ pub fn compile_regex(pattern: &str) -> Result<Regex, String> {
 
 /// Compiles a pattern already parsed by `parse_hir` (a rule's regex is parsed once for its
 /// length bounds, its reach, its looser form and the engine).
+///
 /// Without `dfa` the regex has only the capture engines (PikeVM, bounded backtracker) and no
 /// reverse NFA: on the 1.19 GB tree, dropping the lazy DFAs of the 516 rules with a hint cut peak
 /// memory from 99.5 to 80.7 MB at `-j 2` and CPU time by a fifth (their DFA states were built

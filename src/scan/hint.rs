@@ -39,7 +39,11 @@ impl Hint {
     pub fn for_pattern(hir: &Hir) -> Result<Option<Hint>, String> {
         let Some(loose) = loosen(hir) else { return Ok(None) };
         let nfa = thompson::Compiler::new()
-            .configure(thompson::Config::new().which_captures(WhichCaptures::None).nfa_size_limit(Some(10 * (1 << 20))))
+            .configure(
+                thompson::Config::new()
+                    .which_captures(WhichCaptures::None)
+                    .nfa_size_limit(Some(crate::rules::rule::NFA_SIZE_LIMIT)),
+            )
             .build_from_hir(&loose)
             .map_err(|e| e.to_string())?;
         let dfa = DFA::builder()
