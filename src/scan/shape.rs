@@ -2,9 +2,11 @@
 //! most often that is not a credential. Each check is a few byte comparisons on the captured
 //! value (and, for `hash`, the captured `key` name).
 //!
-//! - `identifier`: letters, `_`, `-` and `.` only, no digit, in one case or camelCase with at most
-//!   a quarter of the letters upper-case (`PASSWORD_FIELD`, `getToken`, `self.secret`); random
-//!   mixed-case letters (`KGzwgZFqRBeNczb`) are not identifiers.
+//! - `identifier`: snake_case in one case (`PASSWORD_FIELD`, `WIN32_ERROR`) unless a part is a
+//!   24+ character random body (`sk_prod_qy8buc8i...`); words run together with digits whose letter
+//!   pairs read as words (`oauth2client`); letters, `_`, `-` and `.` in one case or camelCase with
+//!   at most 2 capitals in 5 letters (`getToken`, `self.secret`); random mixed-case letters
+//!   (`KGzwgZFqRBeNczb`) are not identifiers.
 //! - `code`: brackets, a backslash, a backtick, `://`, a `%s`/`%(` format, a call or a dotted path
 //!   (`os.environ[`, `request.headers.get(`, `config.db.password`), or a `data:` URI.
 //! - `non-secret-key`: the `key` names something about a secret rather than the secret: it ends in
@@ -15,7 +17,8 @@
 //!   `integrity`, `fingerprint`, `etag`, `hash`), or an SRI value (`sha512-...`).
 //! - `path`: starts with `/`, `./`, `../`, `~/` or a drive letter, or ends in a file extension
 //!   such as `.pem`, `.key`, `.json`.
-//! - `number`: digits with `.`, `-`, `_`, `:` (versions, dates, ports).
+//! - `number`: digits with `.`, `-`, `_`, `:` (versions, dates, ports); not 24+ bare digits that
+//!   look random (a secret written in decimal).
 //! - `weak`: too little randomness for its alphabet: hex needs 16+ chars and 3.0 bits/byte; values
 //!   under 12 chars need letters plus a digit or symbol and 2.5 bits, longer ones 2 classes and 3.0 bits.
 //! - `not-basic-auth`: anything but base64 of `user:password` (HTTP Basic credentials) whose
@@ -83,7 +86,7 @@ fn is_identifier(v: &[u8]) -> bool {
     let snake = v.contains(&b'_')
         && v.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
         && (!v.iter().any(|b| b.is_ascii_lowercase()) || !v.iter().any(|b| b.is_ascii_uppercase()));
-    if snake {
+    if snake && !v.split(|&b| b == b'_').any(random_segment) {
         return true;
     }
     if word_like(v) {
@@ -104,6 +107,18 @@ fn is_identifier(v: &[u8]) -> bool {
     // CamelCase names run about 1 capital in 4-6 letters (`DHPrivateKey` 4 in 12); random letters
     // about 1 in 2.
     upper == 0 || upper == letters || upper * 5 <= letters * 2
+}
+
+/// Whether one `_`-separated part of a snake_case value is a random body rather than a word: 24+
+/// letters and digits, both present, with implausible letter pairs (`sk_prod_qy8buc8ilotk0gpow9...`,
+/// a token with a prefix). The longest parts of real snake_case names are words run together
+/// (`getaddrinfo`, `x509certificate`), and none of the 3,080 names with digits behind
+/// `plausible_pairs`' figures has a part this long that fails the pair test.
+fn random_segment(part: &[u8]) -> bool {
+    part.len() >= 24
+        && part.iter().any(u8::is_ascii_digit)
+        && part.iter().any(u8::is_ascii_alphabetic)
+        && !plausible_pairs(part)
 }
 
 /// Whether `v` reads as words: split at separators, letter/digit changes and lower-to-upper
@@ -393,7 +408,12 @@ fn is_number(v: &[u8]) -> bool {
     if let Some(hex) = t.strip_prefix(b"0x") {
         return !hex.is_empty() && hex.iter().all(|b| b.is_ascii_hexdigit() || *b == b'_');
     }
-    !t.is_empty() && t.iter().all(|b| b.is_ascii_digit() || b".-_:".contains(b))
+    // A long run of bare digits spread over the whole alphabet is a random value written in
+    // decimal, not a quantity: 24 digits are 80 bits, more than any count, timestamp (10-19
+    // digits), snowflake ID (17-19) or card number (16). Versions, dates and IDs with separators
+    // stay numbers.
+    let random_decimal = t.len() >= 24 && t.iter().all(u8::is_ascii_digit) && shannon(t) >= 3.0;
+    !random_decimal && !t.is_empty() && t.iter().all(|b| b.is_ascii_digit() || b".-_:".contains(b))
 }
 
 fn is_uuid(v: &[u8]) -> bool {
@@ -545,6 +565,11 @@ mod tests {
         assert!(Shape::Number.matches(b"983551u32", b""));
         assert!(Shape::Number.matches(b"0x80098031_u32", b""));
         assert!(!Shape::Number.matches(b"9f86d081884c7d65", b""));
+        assert!(!Shape::Number.matches(b"16889340080736398203560309147797", b""), "random 32-digit value");
+        assert!(Shape::Number.matches(b"100000000000000000000000000", b""), "a power of ten is a quantity");
+        assert!(Shape::Number.matches(b"1234-5678-9012-3456-7890-1234", b""));
+        assert!(!Shape::Identifier.matches(b"sk_prod_qy8buc8ilotk0gpow9uolalnfug6yxz3gdtoblfc2", b""));
+        assert!(Shape::Identifier.matches(b"test_x509certificatetemplateprivatekey_v2", b""));
         assert!(Shape::Weak.matches(b"aaaaaaaaaaaa", b""));
         assert!(Shape::Weak.matches(b"password", b""));
         assert!(!Shape::Weak.matches(b"q8Xz!p2Lm9", b""));
