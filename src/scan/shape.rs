@@ -174,11 +174,12 @@ fn plausible_pairs(v: &[u8]) -> bool {
             n += 1;
         }
     }
-    // Fewer than 20 pairs (values under about 24 characters) keep the word-length verdict: the
-    // mean of a few pairs is noisy (1.3% of real names with 4-10 pairs score below, none of 737
-    // with 20-30), and the short lowercase values under token names in the peer vectors are
-    // public IDs (20-character Looker client IDs, 15-character Dropbox app keys).
-    n < 20 || sum * 4 >= -10 * n
+    // Fewer than 12 pairs (values under about 15 characters) keep the word-length verdict: the
+    // mean of a few pairs is noisy (1.3% of real names with 4-10 pairs score below). Of the 277
+    // distinct lowercase names with digits and 12-19 pairs in the 1.19 GB noise corpus, the 35
+    // that score below are random test data (`rl4jhdws3r4lkfvq8kx6c4xnr`), keyboard runs and one
+    // real name (`gslsflog1plusxmx`); 96% of random 20-character base36 values with 12+ pairs do.
+    n < 12 || sum * 4 >= -10 * n
 }
 
 /// Letter pairs in identifier words against random letters: log2(P(ab in words) / (1/676)) in
@@ -606,8 +607,10 @@ mod tests {
         for v in ["qy8bucilotkgpowuolalnfug6y", "rwkzpqmnbv4tlxhgydfcsj7eoqa", "ni0o6x46zceprvuqrt56kjk9"] {
             assert!(!Shape::Identifier.matches(v.as_bytes(), b""), "{v}");
         }
-        // Under 20 letter pairs the word-length verdict stands (a 20-character Looker client ID).
-        assert!(Shape::Identifier.matches(b"lpjcpgbuiynv28tvamhk", b""));
+        // From 12 letter pairs the pairs decide (a 20-character Looker client ID has 16); under
+        // 12 the word-length verdict stands (a 15-character Dropbox app key has 10).
+        assert!(!Shape::Identifier.matches(b"lpjcpgbuiynv28tvamhk", b""));
+        assert!(Shape::Identifier.matches(b"cklxph0f6imanwd", b""));
         // 200 seeded random strings of 30 lowercase letters with two digits inside: by word length
         // alone every one reads as words; the letter pairs give nearly all of them away.
         let mut rng = crate::testkit::Rng::new(26);
