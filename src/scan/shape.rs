@@ -11,7 +11,8 @@
 //!   (`os.environ[`, `request.headers.get(`, `config.db.password`), or a `data:` URI.
 //! - `non-secret-key`: the `key` names something about a secret rather than the secret: it ends in
 //!   `id`, `name`, `url`, `uri`, `endpoint`, `path`, `file`, `type`, `ref`, `field`, `header`,
-//!   `policy`, `length`, `ttl`, `expiry`, `version`, ..., or says `public`, `publishable`, `csrf`.
+//!   `policy`, `length`, `ttl`, `expiry`, `version`, ..., or says `public`, `publishable`, `csrf`,
+//!   `authenticity` (Rails' CSRF token).
 //! - `uuid`: 8-4-4-4-12 hex.
 //! - `hash`: hex or base64 under a name that says hash (`sha`, `md5`, `digest`, `checksum`,
 //!   `integrity`, `fingerprint`, `etag`, `hash`), or an SRI value (`sha512-...`).
@@ -282,7 +283,8 @@ fn is_non_secret_key(key: &[u8]) -> bool {
     }
     let k = String::from_utf8_lossy(key);
     let lower = k.to_ascii_lowercase();
-    if ["public", "publishable", "csrf", "xsrf", "::"].iter().any(|w| lower.contains(w)) {
+    // `authenticity_token` is the name Rails gives its per-session CSRF token in every form.
+    if ["public", "publishable", "csrf", "xsrf", "authenticity", "::"].iter().any(|w| lower.contains(w)) {
         return true;
     }
     // Pagination, idempotency and sync tokens are opaque cursors, not credentials.
@@ -526,6 +528,7 @@ mod tests {
         assert!(Shape::NonSecretKey.matches(b"x", b"LLM_SECRET_NAME"));
         assert!(Shape::NonSecretKey.matches(b"x", b"dev.credentials.url"));
         assert!(Shape::NonSecretKey.matches(b"x", b"publicToken"));
+        assert!(Shape::NonSecretKey.matches(b"x", b"authenticity_token"));
         assert!(Shape::NonSecretKey.matches(b"x", b"AWS::SecretsManager::Secret"));
         assert!(Shape::Code.matches(b"windows_sys::core::PCWSTR", b""));
         assert!(Shape::Code.matches(b"#ansibrightgreen", b""));
