@@ -161,6 +161,7 @@ pub enum Checksum {
     Jwt,
     PypiMacaroon,
     Luhn,
+    Bech32,
 }
 
 impl Checksum {
@@ -171,6 +172,7 @@ impl Checksum {
             "jwt" => Some(Checksum::Jwt),
             "pypi-macaroon" => Some(Checksum::PypiMacaroon),
             "luhn" => Some(Checksum::Luhn),
+            "bech32" => Some(Checksum::Bech32),
             _ => None,
         }
     }
@@ -490,7 +492,7 @@ impl Rule {
         let checksum = match &def.checksum {
             None => None,
             Some(c) => Some(Checksum::parse(c).ok_or_else(|| {
-                err(format!("unknown checksum {c:?} (github-crc32, npm-crc32, jwt, pypi-macaroon, luhn)"))
+                err(format!("unknown checksum {c:?} (github-crc32, npm-crc32, jwt, pypi-macaroon, luhn, bech32)"))
             })?),
         };
         let mut languages = Vec::new();

@@ -1,8 +1,8 @@
 //! Recognises values that only look like credentials: template references (`${VAR}`,
 //! `{{ .Values.x }}`, `os.environ[...]`), masks (`****`, `xxxx`), instructions (`YOUR_API_KEY`,
-//! `<token>`, `changeme`, `replace-me`), and runs of one or a few repeated or sequential
-//! characters. Used by `secret` rules (`placeholder = true`, the default) to stay quiet on docs,
-//! samples and config templates.
+//! `<token>`, `changeme`, `replace-me`), runs of one or a few repeated or sequential characters,
+//! and base64 that decodes to one of these. Used by `secret` rules (`placeholder = true`, the
+//! default) to stay quiet on docs, samples and config templates.
 /// Words that mark an instruction rather than a value, when they stand as a word of their own in
 /// the value (at an edge, next to a non-letter, or at a camelCase boundary): `YOUR_API_KEY`,
 /// `my-example-token`, `changeme123`, `fakeSecret`. Inside random text they do not count, so a
@@ -64,7 +64,29 @@ pub fn placeholder_reason(secret: &[u8]) -> Option<&'static str> {
     if low_variety(t.as_bytes()) {
         return Some("repeated or sequential characters");
     }
+    if let Some(text) = base64_text(original.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())) {
+        if WORDS.iter().any(|w| has_word(&text, w)) || low_variety(text.to_ascii_lowercase().as_bytes()) {
+            return Some("base64 of a placeholder");
+        }
+    }
     None
+}
+
+/// The text a base64 value encodes, when it is printable ASCII of 8+ characters
+/// (`ZXhhbXBsZS1jb29raWUtc2VjcmV0` is `example-cookie-secret`): Kubernetes manifests and cookie
+/// secrets carry their placeholders encoded. Random bytes are printable with odds of about
+/// (95/256)^8, 4e-4, for the shortest; key material never is.
+fn base64_text(v: &str) -> Option<String> {
+    use base64::Engine;
+    if v.len() < 12 || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b)) {
+        return None;
+    }
+    let body = v.trim_end_matches('=');
+    let engines = [base64::engine::general_purpose::STANDARD_NO_PAD, base64::engine::general_purpose::URL_SAFE_NO_PAD];
+    let bytes = engines.iter().find_map(|e| e.decode(body).ok())?;
+    (bytes.len() >= 8 && bytes.iter().all(|b| (0x20..0x7f).contains(b)))
+        .then(|| String::from_utf8(bytes).ok())
+        .flatten()
 }
 
 /// Whether `word` (lowercase) occurs in `s` as a word of its own (case-insensitively).
@@ -164,6 +186,7 @@ mod tests {
             "AbCeFG123",
             "abc123xyz789",
             "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "ZXhhbXBsZS1jb29raWUtc2VjcmV0enp6",
         ] {
             assert!(p(s.as_bytes()).is_some(), "{s}");
         }
@@ -179,6 +202,7 @@ mod tests {
             "a8Kmockz9Qyourp2",
             "abc7Qx9Lm2",
             "Xk3abcQ9z8Wm",
+            "WnI0IXRROXcjTHAyeEs4bU4z",
         ] {
             assert!(p(s.as_bytes()).is_none(), "{s}");
         }

@@ -21,7 +21,8 @@
 //! - `number`: digits with `.`, `-`, `_`, `:` (versions, dates, ports); not 24+ bare digits that
 //!   look random (a secret written in decimal).
 //! - `weak`: too little randomness for its alphabet: hex needs 16+ chars and 3.0 bits/byte; values
-//!   under 12 chars need letters plus a digit or symbol and 2.5 bits, longer ones 2 classes and 3.0 bits.
+//!   under 12 chars need letters plus a digit or symbol and 2.5 bits, longer ones 2 classes and 3.0 bits;
+//!   a word followed by `123...` (`minio123`, `Forge123`) is a dev-service default.
 //! - `not-basic-auth`: anything but base64 of `user:password` (HTTP Basic credentials) whose
 //!   password has 6+ characters and is neither `weak` nor a placeholder. For rules whose name
 //!   alone (`user_auth`, `basicAuth`) does not say the value is a credential.
@@ -136,6 +137,15 @@ fn word_like(v: &[u8]) -> bool {
     let mut words: Vec<usize> = Vec::new();
     let mut cur = 0usize;
     for (i, &b) in v.iter().enumerate() {
+        // A digit inside a capitalised acronym (`S2A`, `X509V3` in `transportCredsForS2A`) does
+        // not end the word.
+        let in_acronym = b.is_ascii_digit()
+            && i > 0
+            && v[i - 1].is_ascii_uppercase()
+            && v.get(i + 1).is_some_and(u8::is_ascii_uppercase);
+        if in_acronym {
+            continue;
+        }
         let boundary = i > 0 && b.is_ascii_uppercase() && v[i - 1].is_ascii_lowercase();
         if !b.is_ascii_alphabetic() || boundary {
             if cur > 0 {
@@ -262,6 +272,11 @@ const NON_SECRET_SUFFIXES: &[&str] = &[
     // A plural names where secrets are kept (`keyVaultToStoreSecrets: cmp2-qat-...`, `secrets:` in
     // a CI file), not one secret.
     "secrets",
+    "namespace",
+    // `credentials.username: ...` names the account, not its secret.
+    "username",
+    "user",
+    "email",
     "arn",
     "location",
     "provider",
@@ -343,6 +358,45 @@ fn is_code(v: &[u8]) -> bool {
     if memchr::memmem::find(v, b"::").is_some() || v.first().is_some_and(|b| b"&*@#+:".contains(b)) {
         return true;
     }
+    // A PHP or Perl variable and what follows it (`$request->headers->get(...)`, cut at `>` by the
+    // rule's value class to `$request-`), a negation (`!this.token`), a nullable type
+    // (`ServerAuthenticationConverter?` in `var token: ServerAuthenticationConverter? = null`).
+    if let Some(rest) = v.strip_prefix(b"$") {
+        let ident = rest.iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count();
+        if ident > 0 && rest[0].is_ascii_alphabetic() && (ident == rest.len() || b"-[:.".contains(&rest[ident])) {
+            return true;
+        }
+    }
+    if v.len() > 1 && v[0] == b'!' && (v[1].is_ascii_alphabetic() || v[1] == b'_' || v[1] == b'$') {
+        return true;
+    }
+    if let Some(name) = v.strip_suffix(b"?") {
+        if !name.is_empty() && is_identifier(name) {
+            return true;
+        }
+    }
+    // A reference into a secret store or config tree written as `name:name` (`anthropic:api-key`,
+    // `vault:db-password`): every part reads as a name; `user:Zr4!tQ9w` does not.
+    let colon_parts: Vec<&[u8]> = v.split(|&b| b == b':').collect();
+    if colon_parts.len() >= 2
+        && colon_parts.iter().all(|p| p.len() >= 2 && p[0].is_ascii_alphabetic() && is_identifier(p))
+    {
+        return true;
+    }
+    // A Smithy shape ID or a Javadoc member reference (`smithy.api#httpApiKeyAuth`,
+    // `TokenService#refresh`): a dotted or capitalised name, `#`, a camelCase member.
+    if let Some(hash) = v.iter().position(|&b| b == b'#') {
+        let (owner, member) = (&v[..hash], &v[hash + 1..]);
+        let dotted = owner.contains(&b'.') || owner.first().is_some_and(u8::is_ascii_uppercase);
+        if dotted
+            && is_identifier_chars(owner)
+            && member.first().is_some_and(u8::is_ascii_lowercase)
+            && member.iter().all(u8::is_ascii_alphanumeric)
+            && is_identifier(member)
+        {
+            return true;
+        }
+    }
     // A Rust macro call with a snake_case name (`quote_spanned!`, `include_str!`).
     if let Some(name) = v.strip_suffix(b"!") {
         if name.contains(&b'_') && name.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_') {
@@ -375,6 +429,9 @@ fn is_code(v: &[u8]) -> bool {
 /// Digits with separators, optionally a hex literal or a numeric type suffix (`12288i32`,
 /// `0x80098031_u32`, `1325u32`, `30L`).
 fn is_number(v: &[u8]) -> bool {
+    if is_version_constraint(v) {
+        return true;
+    }
     let lower = v.to_ascii_lowercase();
     let mut t: &[u8] = &lower;
     for suffix in [
@@ -419,6 +476,29 @@ fn is_number(v: &[u8]) -> bool {
     !random_decimal && !t.is_empty() && t.iter().all(|b| b.is_ascii_digit() || b".-_:".contains(b))
 }
 
+/// A dependency version range as package managers write it (`^6.4|^7.0`, `npm:^4.0.0`,
+/// `>=1.2,<2`, `~2.1.*`): a package named `password-hasher` or `js-tokens` looks like a secret-like
+/// name to the generic rules.
+fn is_version_constraint(v: &[u8]) -> bool {
+    let v = v.strip_prefix(b"npm:").unwrap_or(v);
+    let mut any_operator = false;
+    let pieces = v.split(|b| b"|,".contains(b)).filter(|p| !p.is_empty());
+    let mut n = 0;
+    for piece in pieces {
+        n += 1;
+        let ops = piece.iter().take_while(|b| b"^~<>=!v".contains(b)).count();
+        any_operator |= ops > 0;
+        let rest = &piece[ops..];
+        if rest.is_empty()
+            || !rest[0].is_ascii_digit()
+            || !rest.iter().all(|b| b.is_ascii_digit() || b".*x-".contains(b))
+        {
+            return false;
+        }
+    }
+    n > 0 && (any_operator || v.starts_with(b"npm:"))
+}
+
 fn is_uuid(v: &[u8]) -> bool {
     let s = v.strip_prefix(b"{").unwrap_or(v);
     let s = s.strip_suffix(b"}").unwrap_or(s);
@@ -442,11 +522,26 @@ fn is_hash(v: &[u8], key: &[u8]) -> bool {
     hashy && v.iter().all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(b))
 }
 
+fn is_identifier_chars(v: &[u8]) -> bool {
+    !v.is_empty() && v.iter().all(|b| b.is_ascii_alphanumeric() || b"_.".contains(b))
+}
+
 fn is_path(v: &[u8]) -> bool {
     if v.starts_with(b"/") || v.starts_with(b"./") || v.starts_with(b"../") || v.starts_with(b"~/") {
         return true;
     }
     if v.len() > 2 && v[0].is_ascii_alphabetic() && v[1] == b':' && (v[2] == b'\\' || v[2] == b'/') {
+        return true;
+    }
+    // A relative path of lowercase names (`path/to/id_ecdsa`, `secrets/prod/db`): secrets written
+    // with `/` are base64, which mixes cases.
+    let segments: Vec<&[u8]> = v.split(|&b| b == b'/').collect();
+    if segments.len() >= 2
+        && segments.iter().all(|s| {
+            s.iter().any(u8::is_ascii_lowercase)
+                && s.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(b))
+        })
+    {
         return true;
     }
     let lower = v.to_ascii_lowercase();
@@ -479,6 +574,24 @@ fn is_basic_auth(v: &[u8]) -> bool {
     !is_weak(pass) && super::placeholder::placeholder_reason(pass).is_none()
 }
 
+/// A word followed by the start of the number row and at most one symbol (`minio123`,
+/// `Forge123`, `admin1234!`, `test0123`): the default passwords of dev containers and CI services.
+/// Only runs that start at 0 or 1 count: `hunter42` or `Tiger937` may be someone's real password.
+fn demo_password(v: &[u8]) -> bool {
+    let v = match v.last() {
+        Some(b) if !b.is_ascii_alphanumeric() => &v[..v.len() - 1],
+        _ => v,
+    };
+    let letters = v.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let digits = &v[letters..];
+    let word = &v[..letters];
+    (3..=12).contains(&letters)
+        && word[1..].iter().all(u8::is_ascii_lowercase)
+        && digits.len() >= 3
+        && (digits[0] == b'0' || digits[0] == b'1')
+        && digits.windows(2).all(|w| w[1] == w[0] + 1)
+}
+
 fn classes_of(v: &[u8]) -> (bool, bool, bool, bool) {
     (
         v.iter().any(|b| b.is_ascii_lowercase()),
@@ -489,6 +602,9 @@ fn classes_of(v: &[u8]) -> (bool, bool, bool, bool) {
 }
 
 fn is_weak(v: &[u8]) -> bool {
+    if demo_password(v) {
+        return true;
+    }
     let h = shannon(v);
     let hex = v.iter().all(|b| b.is_ascii_hexdigit());
     if hex {
@@ -570,6 +686,22 @@ mod tests {
         assert!(Shape::Number.matches(b"0x80098031_u32", b""));
         assert!(!Shape::Number.matches(b"9f86d081884c7d65", b""));
         assert!(!Shape::Number.matches(b"16889340080736398203560309147797", b""), "random 32-digit value");
+        assert!(Shape::Number.matches(b"^6.4|^7.0", b""));
+        assert!(Shape::Number.matches(b"npm:^4.0.0", b""));
+        assert!(Shape::Number.matches(b">=1.2,<2", b""));
+        assert!(!Shape::Number.matches(b"^Zr4tQ9wLp2", b""));
+        assert!(Shape::Code.matches(b"$request-", b""), "PHP variable cut at ->");
+        assert!(Shape::Code.matches(b"$this->token", b""));
+        assert!(!Shape::Code.matches(b"$Zr4!tQ9w#Lp2", b""), "a password starting with $ and a symbol");
+        assert!(Shape::Code.matches(b"!this.requireVerificationCredentials", b""));
+        assert!(Shape::Code.matches(b"ServerAuthenticationConverter?", b""));
+        assert!(Shape::Code.matches(b"anthropic:api-key", b""));
+        assert!(!Shape::Code.matches(b"deploy:Zr4tQ9wLp2", b""));
+        assert!(Shape::Code.matches(b"smithy.api#httpApiKeyAuth", b""));
+        assert!(Shape::Path.matches(b"path/to/id_ecdsa", b""));
+        assert!(!Shape::Path.matches(b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq3Pk8Nf2a", b""));
+        assert!(Shape::NonSecretKey.matches(b"x", b"secretNamespace"));
+        assert!(Shape::NonSecretKey.matches(b"x", b"vcap.services.mysql.credentials.username"));
         assert!(Shape::Number.matches(b"100000000000000000000000000", b""), "a power of ten is a quantity");
         assert!(Shape::Number.matches(b"1234-5678-9012-3456-7890-1234", b""));
         assert!(!Shape::Identifier.matches(b"sk_prod_qy8buc8ilotk0gpow9uolalnfug6yxz3gdtoblfc2", b""));
@@ -579,6 +711,11 @@ mod tests {
         assert!(!Shape::Weak.matches(b"q8Xz!p2Lm9", b""));
         assert!(!Shape::Weak.matches(b"super$ecret", b""));
         assert!(Shape::Weak.matches(b"FooBarBaz", b""));
+        assert!(Shape::Weak.matches(b"minio123", b""));
+        assert!(Shape::Weak.matches(b"Forge123", b""));
+        assert!(Shape::Weak.matches(b"admin1234!", b""));
+        assert!(!Shape::Weak.matches(b"hunter42x!", b""));
+        assert!(!Shape::Weak.matches(b"Tiger937!", b""));
         assert!(!Shape::Weak.matches(b"wJalrXUtnFEMIK7MDENGbPxRfiCYzq3Pk8Nf2a", b""));
     }
 
@@ -603,6 +740,7 @@ mod tests {
             "getAccessTokenForUser",
             "OAuth2ClientAuth",
             "X509CertificateTemplatePrivateKeyFlag",
+            "transportCredsForS2A",
         ] {
             assert!(Shape::Identifier.matches(v.as_bytes(), b""), "{v}");
         }
