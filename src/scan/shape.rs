@@ -26,6 +26,8 @@
 //! - `not-basic-auth`: anything but base64 of `user:password` (HTTP Basic credentials) whose
 //!   password has 6+ characters and is neither `weak` nor a placeholder. For rules whose name
 //!   alone (`user_auth`, `basicAuth`) does not say the value is a credential.
+//! - `certificate`: a certificate or public key (PEM, or base64 of PEM), or a value under a
+//!   certificate name (`tls.crt`, `ca.crt`, `tls.ca`): public by design.
 
 use base64::Engine;
 
@@ -42,11 +44,12 @@ pub enum Shape {
     Weak,
     NonSecretKey,
     NotBasicAuth,
+    Certificate,
 }
 
 impl Shape {
     pub const NAMES: &'static [&'static str] =
-        &["identifier", "code", "uuid", "hash", "path", "number", "weak", "non-secret-key", "not-basic-auth"];
+        &["identifier", "code", "uuid", "hash", "path", "number", "weak", "non-secret-key", "not-basic-auth", "certificate"];
 
     pub fn parse(s: &str) -> Option<Shape> {
         Some(match s {
@@ -59,6 +62,7 @@ impl Shape {
             "weak" => Shape::Weak,
             "non-secret-key" => Shape::NonSecretKey,
             "not-basic-auth" => Shape::NotBasicAuth,
+            "certificate" => Shape::Certificate,
             _ => return None,
         })
     }
@@ -78,6 +82,7 @@ impl Shape {
             Shape::Weak => is_weak(value),
             Shape::NonSecretKey => is_non_secret_key(key),
             Shape::NotBasicAuth => !is_basic_auth(value),
+            Shape::Certificate => is_certificate(value, key),
         }
     }
 }
@@ -592,6 +597,26 @@ fn demo_password(v: &[u8]) -> bool {
         && digits.windows(2).all(|w| w[1] == w[0] + 1)
 }
 
+/// A certificate or public key, which is public: the `key` names a certificate slot (`tls.crt`,
+/// `ca.crt`, `tls.ca`, `ca`, `ca-bundle.pem` is not: a `.pem` may hold a key), or the value, as
+/// text or base64, starts a PEM certificate or public key (`LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t`).
+fn is_certificate(v: &[u8], key: &[u8]) -> bool {
+    let key = key.to_ascii_lowercase();
+    let last = key.rsplit(|&b| b == b'.').next().unwrap_or(&key);
+    if key.ends_with(b".crt") || key.ends_with(b".cer") || last == b"ca" || key == b"ca-bundle" || key == b"cacert" {
+        return true;
+    }
+    const PUBLIC: [&[u8]; 4] =
+        [b"-----BEGIN CERTIFICATE", b"-----BEGIN TRUSTED CERTIFICATE", b"-----BEGIN PUBLIC KEY", b"-----BEGIN X509 CRL"];
+    if PUBLIC.iter().any(|p| v.starts_with(p)) {
+        return true;
+    }
+    let head = &v[..v.len().min(48) / 4 * 4];
+    base64::engine::general_purpose::STANDARD
+        .decode(head)
+        .is_ok_and(|text| PUBLIC.iter().any(|p| text.starts_with(&p[..p.len().min(text.len())]) && text.len() >= 22))
+}
+
 fn classes_of(v: &[u8]) -> (bool, bool, bool, bool) {
     (
         v.iter().any(|b| b.is_ascii_lowercase()),
@@ -766,6 +791,18 @@ mod tests {
             })
             .count();
         assert!(passed <= 10, "{passed} of 200 random lowercase base36 strings read as identifiers");
+    }
+
+    #[test]
+    fn certificates() {
+        let cert = b"LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSURYVENDQWtXZ0F3SUJBZ0lKQUtI";
+        assert!(Shape::Certificate.matches(cert, b"tls.whatever"));
+        assert!(Shape::Certificate.matches(b"VEVTVFJPT1RDQVMx", b"tls.ca"));
+        assert!(Shape::Certificate.matches(b"Q0EyLXNlY3JldA==", b"ca.crt"));
+        assert!(Shape::Certificate.matches(b"-----BEGIN PUBLIC KEY-----", b"pub"));
+        let key = b"LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFb3dJQkFBS0NBUUVB";
+        assert!(!Shape::Certificate.matches(key, b"tls.key"));
+        assert!(!Shape::Certificate.matches(b"c3VwZXJzZWNyZXRwYXNzd29yZA==", b"password"));
     }
 
     #[test]
