@@ -308,6 +308,18 @@ const TEST_DIRS: &[&str] = &[
     "__mocks__",
     "mocks",
     "testing",
+    // Gradle and Maven source sets for tests other than `src/test` (Spring Boot's
+    // `src/dockerTest`, `src/testFixtures`, `src/integration-test`), and end-to-end suites.
+    "integration-test",
+    "integration-tests",
+    "integration_test",
+    "integration_tests",
+    "integrationtest",
+    "inttest",
+    "dockertest",
+    "testfixtures",
+    "test-fixtures",
+    "e2e",
 ];
 const DOC_DIRS: &[&str] = &["docs", "doc", "documentation", "man"];
 const EXAMPLE_DIRS: &[&str] = &["example", "examples", "sample", "samples", "demo", "demos"];

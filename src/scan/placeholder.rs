@@ -61,7 +61,7 @@ pub fn placeholder_reason(secret: &[u8]) -> Option<&'static str> {
     if WORDS.iter().any(|w| has_word(&original, w)) {
         return Some("placeholder word");
     }
-    if low_variety(t.as_bytes()) {
+    if low_variety(t.as_bytes()) || low_variety(percent_decoded(t).as_bytes()) {
         return Some("repeated or sequential characters");
     }
     if let Some(text) = base64_text(original.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())) {
@@ -70,6 +70,27 @@ pub fn placeholder_reason(secret: &[u8]) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// `t` with `%XX` escapes decoded, as a value in a URL or form body is written (`111111%40` is
+/// `111111@`); other bytes are kept.
+fn percent_decoded(t: &str) -> String {
+    let b = t.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The text a base64 value encodes, when it is printable ASCII of 8+ characters
@@ -187,6 +208,7 @@ mod tests {
             "abc123xyz789",
             "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
             "ZXhhbXBsZS1jb29raWUtc2VjcmV0enp6",
+            "1111%401111",
         ] {
             assert!(p(s.as_bytes()).is_some(), "{s}");
         }

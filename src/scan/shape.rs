@@ -48,8 +48,18 @@ pub enum Shape {
 }
 
 impl Shape {
-    pub const NAMES: &'static [&'static str] =
-        &["identifier", "code", "uuid", "hash", "path", "number", "weak", "non-secret-key", "not-basic-auth", "certificate"];
+    pub const NAMES: &'static [&'static str] = &[
+        "identifier",
+        "code",
+        "uuid",
+        "hash",
+        "path",
+        "number",
+        "weak",
+        "non-secret-key",
+        "not-basic-auth",
+        "certificate",
+    ];
 
     pub fn parse(s: &str) -> Option<Shape> {
         Some(match s {
@@ -606,8 +616,12 @@ fn is_certificate(v: &[u8], key: &[u8]) -> bool {
     if key.ends_with(b".crt") || key.ends_with(b".cer") || last == b"ca" || key == b"ca-bundle" || key == b"cacert" {
         return true;
     }
-    const PUBLIC: [&[u8]; 4] =
-        [b"-----BEGIN CERTIFICATE", b"-----BEGIN TRUSTED CERTIFICATE", b"-----BEGIN PUBLIC KEY", b"-----BEGIN X509 CRL"];
+    const PUBLIC: [&[u8]; 4] = [
+        b"-----BEGIN CERTIFICATE",
+        b"-----BEGIN TRUSTED CERTIFICATE",
+        b"-----BEGIN PUBLIC KEY",
+        b"-----BEGIN X509 CRL",
+    ];
     if PUBLIC.iter().any(|p| v.starts_with(p)) {
         return true;
     }
