@@ -65,7 +65,10 @@ pub fn placeholder_reason(secret: &[u8]) -> Option<&'static str> {
         return Some("repeated or sequential characters");
     }
     if let Some(text) = base64_text(original.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())) {
-        if WORDS.iter().any(|w| has_word(&text, w)) || low_variety(text.to_ascii_lowercase().as_bytes()) {
+        let plain = text.as_bytes();
+        let weak_text =
+            super::shape::Shape::Identifier.matches(plain, b"") || super::shape::Shape::Weak.matches(plain, b"");
+        if WORDS.iter().any(|w| has_word(&text, w)) || low_variety(text.to_ascii_lowercase().as_bytes()) || weak_text {
             return Some("base64 of a placeholder");
         }
     }
@@ -94,8 +97,9 @@ fn percent_decoded(t: &str) -> String {
 }
 
 /// The text a base64 value encodes, when it is printable ASCII of 8+ characters
-/// (`ZXhhbXBsZS1jb29raWUtc2VjcmV0` is `example-cookie-secret`): Kubernetes manifests and cookie
-/// secrets carry their placeholders encoded. Random bytes are printable with odds of about
+/// (`ZXhhbXBsZS1jb29raWUtc2VjcmV0` is `example-cookie-secret`, `c2VjcmV0X2RhdGEx` is the
+/// identifier `secret_data1`): Kubernetes manifests and cookie secrets carry their placeholders
+/// encoded; a name or a weak word decoded is one too. Random bytes are printable with odds of about
 /// (95/256)^8, 4e-4, for the shortest; key material never is.
 fn base64_text(v: &str) -> Option<String> {
     use base64::Engine;
@@ -209,6 +213,7 @@ mod tests {
             "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
             "ZXhhbXBsZS1jb29raWUtc2VjcmV0enp6",
             "1111%401111",
+            "c2VjcmV0X2RhdGEx",
         ] {
             assert!(p(s.as_bytes()).is_some(), "{s}");
         }
