@@ -1,8 +1,9 @@
 //! Recognises values that only look like credentials: template references (`${VAR}`,
 //! `{{ .Values.x }}`, `os.environ[...]`), masks (`****`, `xxxx`), instructions (`YOUR_API_KEY`,
-//! `<token>`, `changeme`, `replace-me`), runs of one or a few repeated or sequential characters,
-//! and base64 that decodes to one of these. Used by `secret` rules (`placeholder = true`, the
-//! default) to stay quiet on docs, samples and config templates.
+//! `<token>`, `changeme`, `replace-me`), runs of one or a few repeated or sequential characters
+//! (along the alphabet or a keyboard row), and base64 that decodes to one of these. Used by
+//! `secret` rules (`placeholder = true`, the default) to stay quiet on docs, samples and config
+//! templates.
 /// Words that mark an instruction rather than a value, when they stand as a word of their own in
 /// the value (at an edge, next to a non-letter, or at a camelCase boundary): `YOUR_API_KEY`,
 /// `my-example-token`, `changeme123`, `fakeSecret`. Inside random text they do not count, so a
@@ -28,6 +29,9 @@ const WORDS: &[&str] = &[
     "fixme",
     "tbd",
     "enter",
+    // The example passwords of RFC 7617 (`Aladdin:open sesame`) and of an old IRC joke.
+    "sesame",
+    "hunter2",
 ];
 
 /// Runs that mask a value wherever they appear.
@@ -153,7 +157,9 @@ fn low_variety(b: &[u8]) -> bool {
     if distinct <= 3 {
         return true;
     }
-    // Longest run of consecutive ascending characters (abc..., 123...).
+    // Longest run of consecutive ascending characters (abc..., 123...). Keyboard rows count only
+    // in `all_in_runs`: mixed with the alphabet they make 6-runs too common in long base64
+    // (`tuvbno` in a Cloudflare tunnel token).
     let mut best = 1;
     let mut run = 1;
     for w in b.windows(2) {
@@ -169,6 +175,14 @@ fn low_variety(b: &[u8]) -> bool {
     best >= 6 || (best * 2 >= b.len() && best >= 4) || all_in_runs(b)
 }
 
+/// Whether `b` comes right after `a` in the alphabet, on the number row or along a letter row of
+/// a QWERTY keyboard (`asdfqwer1234` is typed, not generated). With the keyboard rows about 2 in 36
+/// lowercase base36 pairs follow each other, against 1 in 36 for the alphabet alone.
+fn follows(a: u8, b: u8) -> bool {
+    const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    b == a.wrapping_add(1) || ROWS.iter().any(|row| row.windows(2).any(|w| w[0] == a && w[1] == b))
+}
+
 /// Whether every character is in an ascending run of 3 or more (`AbCeFG123` lowercased: abc, efg,
 /// 123): a value typed along the alphabet and the number row. In eight random base36 characters
 /// at least six would each have to follow their predecessor (runs of 3+ leave at most two run
@@ -176,7 +190,7 @@ fn low_variety(b: &[u8]) -> bool {
 fn all_in_runs(b: &[u8]) -> bool {
     let mut run = 1;
     for i in 1..=b.len() {
-        if i < b.len() && b[i] == b[i - 1].wrapping_add(1) {
+        if i < b.len() && follows(b[i - 1], b[i]) {
             run += 1;
             continue;
         }
@@ -213,6 +227,8 @@ mod tests {
             "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
             "ZXhhbXBsZS1jb29raWUtc2VjcmV0enp6",
             "1111%401111",
+            "asdfqwer1234asdf",
+            "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
             "c2VjcmV0X2RhdGEx",
         ] {
             assert!(p(s.as_bytes()).is_some(), "{s}");

@@ -22,7 +22,8 @@
 //!   look random (a secret written in decimal).
 //! - `weak`: too little randomness for its alphabet: hex needs 16+ chars and 3.0 bits/byte; values
 //!   under 12 chars need letters plus a digit or symbol and 2.5 bits, longer ones 2 classes and 3.0 bits;
-//!   a word followed by `123...` (`minio123`, `Forge123`) is a dev-service default.
+//!   a word followed by `123...` (`minio123`, `Forge123`) is a dev-service default; `user:password`
+//!   is weak when its password is a word, a placeholder, a default or the user name again.
 //! - `not-basic-auth`: anything but base64 of `user:password` (HTTP Basic credentials) whose
 //!   password has 6+ characters and is neither `weak` nor a placeholder. For rules whose name
 //!   alone (`user_auth`, `basicAuth`) does not say the value is a credential.
@@ -644,6 +645,32 @@ fn is_weak(v: &[u8]) -> bool {
     if demo_password(v) {
         return true;
     }
+    // `user:password` (a `curl -u` argument): weak when the password is a word, a placeholder, a
+    // dev default, one or two characters repeated or the user name again (`elastic:secret`,
+    // `Administrator:111111`). Not by length or entropy alone: short random halves are formats of
+    // their own (Sidekiq's `8hex:8hex`).
+    if let Some(colon) = v.iter().position(|&b| b == b':') {
+        let (user, pass) = (&v[..colon], &v[colon + 1..]);
+        if !user.is_empty()
+            && !pass.is_empty()
+            && user.iter().all(|b| b.is_ascii_alphanumeric() || b"_.-@".contains(b))
+            && !pass.contains(&b':')
+        {
+            let mut distinct = pass.to_vec();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let one_char = distinct.len() <= 2 && pass.len() >= 4;
+            // A word: lowercase letters, perhaps capitalised (`secret`, `Secret`); random
+            // letters mix cases (`yqDVtkqPECriaLRi`).
+            let word =
+                pass.first().is_some_and(u8::is_ascii_alphabetic) && pass[1..].iter().all(u8::is_ascii_lowercase);
+            return one_char
+                || word
+                || pass == user
+                || demo_password(pass)
+                || super::placeholder::placeholder_reason(pass).is_some();
+        }
+    }
     let h = shannon(v);
     let hex = v.iter().all(|b| b.is_ascii_hexdigit());
     if hex {
@@ -751,6 +778,13 @@ mod tests {
         assert!(!Shape::Weak.matches(b"super$ecret", b""));
         assert!(Shape::Weak.matches(b"FooBarBaz", b""));
         assert!(Shape::Weak.matches(b"minio123", b""));
+        assert!(Shape::Weak.matches(b"elastic:secret", b""));
+        assert!(Shape::Weak.matches(b"Administrator:111111", b""));
+        assert!(Shape::Weak.matches(b"Administrator:111111@", b""));
+        assert!(Shape::Weak.matches(b"dillon-service-2:dillon-service-2", b""));
+        assert!(!Shape::Weak.matches(b"deploy:fMXBrwOb3LZok8HD", b""));
+        assert!(!Shape::Weak.matches(b"c0ffee42:4f2a9b1d", b""), "Sidekiq's 8hex:8hex");
+        assert!(!Shape::Weak.matches(b"developer:yqDVtkqPECriaLRi", b""));
         assert!(Shape::Weak.matches(b"Forge123", b""));
         assert!(Shape::Weak.matches(b"admin1234!", b""));
         assert!(!Shape::Weak.matches(b"hunter42x!", b""));
