@@ -107,6 +107,18 @@ fn is_identifier(v: &[u8]) -> bool {
     if snake && !v.split(|&b| b == b'_').any(random_segment) {
         return true;
     }
+    // kebab-case or snake_case of lowercase words and numbers (`pm-37165-rotate-user-api-key-command`,
+    // a feature-flag name): two or more word parts, every part all letters or all digits.
+    let parts: Vec<&[u8]> = v.split(|&b| b == b'-' || b == b'_').collect();
+    let word_parts = parts.iter().filter(|p| !p.is_empty() && p.iter().all(u8::is_ascii_lowercase)).count();
+    if parts.len() >= 3
+        && word_parts >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && (p.iter().all(u8::is_ascii_lowercase) || p.iter().all(u8::is_ascii_digit)))
+    {
+        return true;
+    }
     if word_like(v) {
         return true;
     }
@@ -386,6 +398,10 @@ fn is_code(v: &[u8]) -> bool {
     if v.len() > 1 && v[0] == b'!' && (v[1].is_ascii_alphabetic() || v[1] == b'_' || v[1] == b'$') {
         return true;
     }
+    // Optional chaining (`signup.Keys?.WrappedPrivateKey`, `e?.clientPrivateKey`).
+    if v.windows(3).any(|w| w[0] == b'?' && w[1] == b'.' && (w[2].is_ascii_alphabetic() || w[2] == b'_')) {
+        return true;
+    }
     if let Some(name) = v.strip_suffix(b"?") {
         if !name.is_empty() && is_identifier(name) {
             return true;
@@ -432,7 +448,9 @@ fn is_code(v: &[u8]) -> bool {
             return true;
         }
     }
-    // A dotted path of identifiers: config.db.password, process.env.TOKEN, this.token.
+    // A dotted path of identifiers: config.db.password, process.env.TOKEN, this.token; also with
+    // C#'s null-forgiving `!` (`user.PrivateKey!`).
+    let v = v.strip_suffix(b"!").unwrap_or(v);
     let parts: Vec<&[u8]> = v.split(|&b| b == b'.').collect();
     parts.len() >= 2
         && parts.iter().all(|p| {
@@ -764,6 +782,10 @@ mod tests {
         assert!(Shape::Code.matches(b"anthropic:api-key", b""));
         assert!(!Shape::Code.matches(b"deploy:Zr4tQ9wLp2", b""));
         assert!(Shape::Code.matches(b"smithy.api#httpApiKeyAuth", b""));
+        assert!(Shape::Code.matches(b"signup.Keys?.WrappedPrivateKey", b""));
+        assert!(Shape::Code.matches(b"user.PrivateKey!", b""));
+        assert!(Shape::Identifier.matches(b"pm-37165-rotate-user-api-key-command", b""));
+        assert!(!Shape::Identifier.matches(b"k3jd9-lq2xv-8rm4t", b""));
         assert!(Shape::Path.matches(b"path/to/id_ecdsa", b""));
         assert!(!Shape::Path.matches(b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq3Pk8Nf2a", b""));
         assert!(Shape::NonSecretKey.matches(b"x", b"secretNamespace"));
