@@ -78,7 +78,9 @@ fn crc32_suffix(secret: &[u8]) -> bool {
     base62(crc32fast::hash(random), 6).as_bytes() == check
 }
 
-fn b64url_decode(part: &[u8]) -> Option<Vec<u8>> {
+/// Base64 in either alphabet (URL-safe first, then standard), padded or not: tokens, Basic
+/// credentials and Kubernetes values are all decoded through here.
+pub(crate) fn b64url_decode(part: &[u8]) -> Option<Vec<u8>> {
     let trimmed: Vec<u8> = part.iter().copied().filter(|&b| b != b'=').collect();
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(&trimmed)

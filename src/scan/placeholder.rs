@@ -106,13 +106,10 @@ fn percent_decoded(t: &str) -> String {
 /// encoded; a name or a weak word decoded is one too. Random bytes are printable with odds of about
 /// (95/256)^8, 4e-4, for the shortest; key material never is.
 fn base64_text(v: &str) -> Option<String> {
-    use base64::Engine;
     if v.len() < 12 || !v.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b)) {
         return None;
     }
-    let body = v.trim_end_matches('=');
-    let engines = [base64::engine::general_purpose::STANDARD_NO_PAD, base64::engine::general_purpose::URL_SAFE_NO_PAD];
-    let bytes = engines.iter().find_map(|e| e.decode(body).ok())?;
+    let bytes = super::checksum::b64url_decode(v.as_bytes())?;
     (bytes.len() >= 8 && bytes.iter().all(|b| (0x20..0x7f).contains(b)))
         .then(|| String::from_utf8(bytes).ok())
         .flatten()

@@ -30,8 +30,6 @@
 //! - `certificate`: a certificate or public key (PEM, or base64 of PEM), or a value under a
 //!   certificate name (`tls.crt`, `ca.crt`, `tls.ca`): public by design.
 
-use base64::Engine;
-
 use super::entropy::shannon;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -594,7 +592,7 @@ fn is_path(v: &[u8]) -> bool {
 /// holds no control byte (33 of 256 values) over 20 bytes with odds of about 6%.
 fn is_basic_auth(v: &[u8]) -> bool {
     let body: Vec<u8> = v.iter().copied().take_while(|&b| b != b'=').collect();
-    let Ok(d) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(&body) else { return false };
+    let Some(d) = super::checksum::b64url_decode(&body) else { return false };
     let Some(colon) = d.iter().position(|&b| b == b':') else { return false };
     let (user, pass) = (&d[..colon], &d[colon + 1..]);
     let printable = |b: &u8| (0x21..=0x7e).contains(b);
@@ -645,9 +643,8 @@ fn is_certificate(v: &[u8], key: &[u8]) -> bool {
         return true;
     }
     let head = &v[..v.len().min(48) / 4 * 4];
-    base64::engine::general_purpose::STANDARD
-        .decode(head)
-        .is_ok_and(|text| PUBLIC.iter().any(|p| text.starts_with(&p[..p.len().min(text.len())]) && text.len() >= 22))
+    super::checksum::b64url_decode(head)
+        .is_some_and(|text| PUBLIC.iter().any(|p| text.starts_with(&p[..p.len().min(text.len())]) && text.len() >= 22))
 }
 
 fn classes_of(v: &[u8]) -> (bool, bool, bool, bool) {
@@ -877,6 +874,7 @@ mod tests {
 
     #[test]
     fn basic_auth() {
+        use base64::Engine;
         let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
         let not = |s: &str| Shape::NotBasicAuth.matches(s.as_bytes(), b"");
         assert!(!not(&b64("johndoe:d0694b1b-c171-4886-932a-02e09d5cb067")));
