@@ -621,7 +621,7 @@ fn demo_password(v: &[u8]) -> bool {
         && word[1..].iter().all(u8::is_ascii_lowercase)
         && digits.len() >= 3
         && (digits[0] == b'0' || digits[0] == b'1')
-        && digits.windows(2).all(|w| w[1] == w[0] + 1)
+        && digits.windows(2).all(|w| w[1] == w[0].wrapping_add(1))
 }
 
 /// A certificate or public key, which is public: the `key` names a certificate slot (`tls.crt`,
